@@ -1,0 +1,27 @@
+// Two projects: fast unit tests beside the code, and integration/e2e tests that need Redis, Postgres and
+// built services. Both run TypeScript through swc with the same decorator settings as tsc.
+const fs = require('node:fs');
+const swc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
+
+const shared = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },
+  moduleNameMapper: {
+    '^@ultra/contracts$': '<rootDir>/libs/contracts/src/index.ts',
+    '^@ultra/platform$': '<rootDir>/libs/platform/src/index.ts',
+    '^@ultra/testing$': '<rootDir>/libs/testing/src/index.ts',
+  },
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/', '<rootDir>/.data/'],
+};
+
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{libs,services}/*/src/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{libs,services}/*/src/**/*.int-spec.ts', '<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      testTimeout: 60_000,
+    },
+  ],
+};

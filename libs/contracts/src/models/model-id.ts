@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/** Vendors with a built-in adapter. OpenAI-compatible servers get their own provider id from config. */
+export const BuiltInProvider = {
+  OpenAI: 'openai',
+  Anthropic: 'anthropic',
+  Google: 'google',
+  Mistral: 'mistral',
+  Mock: 'mock',
+} as const;
+export type BuiltInProvider = (typeof BuiltInProvider)[keyof typeof BuiltInProvider];
+
+const PROVIDER = '[a-z][a-z0-9-]{0,31}';
+const MODEL = '[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}';
+const MODEL_ID = new RegExp(`^(${PROVIDER}):(${MODEL})$`);
+
+/** A model id is `provider:model`, e.g. `openai:gpt-4o-mini` or `mock:alpha`. */
+export const modelIdSchema = z
+  .string()
+  .regex(MODEL_ID, 'model ids look like provider:model, e.g. openai:gpt-4o-mini or mock:alpha');
+export type ModelId = z.infer<typeof modelIdSchema>;
+
+export interface ParsedModelId {
+  provider: string;
+  name: string;
+}
+
+export function parseModelId(id: string): ParsedModelId {
+  const match = MODEL_ID.exec(id);
+  if (!match) throw new Error(`invalid model id "${id}": expected provider:model`);
+  return { provider: match[1] as string, name: match[2] as string };
+}
+
+export type ModelStatus = 'ready' | 'needs_key';
+
+/** One entry of `GET /api/available-models`. */
+export interface ModelInfo {
+  id: ModelId;
+  provider: string;
+  name: string;
+  displayName: string;
+  status: ModelStatus;
+}

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { errorCategorySchema } from '../errors/error-codes';
+import { modelIdSchema } from '../models/model-id';
+import { patternIds, stageNames } from '../patterns/patterns';
+
+/** Bumped when a payload changes incompatibly; consumers reject versions they do not know. */
+export const SCHEMA_VERSION = 1;
+
+const envelope = {
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  analysisId: z.uuid(),
+  /** Correlation id of the HTTP request that started the analysis; carried into every log line. */
+  requestId: z.string().min(1).max(200),
+};
+
+export const stageNameSchema = z.enum(stageNames);
+export const patternIdSchema = z.enum(patternIds);
+
+export const analysisSpecSchema = z.object({
+  prompt: z.string().min(1),
+  models: z.array(modelIdSchema).min(1),
+  ultraModel: modelIdSchema,
+  pattern: patternIdSchema,
+});
+export type AnalysisSpec = z.infer<typeof analysisSpecSchema>;
+
+export const usageSchema = z.object({
+  inputTokens: z.number().int().min(0),
+  outputTokens: z.number().int().min(0),
+});
+export type Usage = z.infer<typeof usageSchema>;
+
+export const chatMessageSchema = z.object({
+  role: z.enum(['system', 'user', 'assistant']),
+  content: z.string(),
+});
+export type ChatMessage = z.infer<typeof chatMessageSchema>;
+
+/** analyses queue: the gateway asks the orchestrator to run an analysis. */
+export const analysisStartJob = z.object({ ...envelope, spec: analysisSpecSchema });
+export type AnalysisStartJob = z.infer<typeof analysisStartJob>;
+
+/** model-tasks queue: one model answers one stage's prompt. */
+export const modelCallJob = z.object({
+  ...envelope,
+  stage: stageNameSchema,
+  model: modelIdSchema,
+  messages: z.array(chatMessageSchema).min(1),
+  options: z
+    .object({
+      temperature: z.number().min(0).max(2).optional(),
+      maxOutputTokens: z.number().int().min(1).optional(),
+      timeoutMs: z.number().int().min(1).optional(),
+    })
+    .default({}),
+});
+export type ModelCallJob = z.infer<typeof modelCallJob>;
+
+export const outputErrorSchema = z.object({ category: errorCategorySchema, message: z.string() });
+export type OutputError = z.infer<typeof outputErrorSchema>;
+
+/** What a model task returns to its stage. A failed call is a value too, so a stage always completes. */
+export const modelCallResultSchema = z.object({
+  model: modelIdSchema,
+  status: z.enum(['completed', 'failed']),
+  text: z.string().nullable(),
+  error: outputErrorSchema.nullable(),
+  latencyMs: z.number().int().min(0),
+  usage: usageSchema,
+  finishReason: z.string().nullable(),
+});
+export type ModelCallResult = z.infer<typeof modelCallResultSchema>;
+
+/** results queue: parent of a stage's model tasks; runs when all of them have finished. */
+export const stageCollectJob = z.object({
+  ...envelope,
+  stage: stageNameSchema,
+  stageIndex: z.number().int().min(0),
+  /** The models asked in this stage, so a task lost without a value is still recorded as failed. */
+  models: z.array(modelIdSchema).min(1),
+});
+export type StageCollectJob = z.infer<typeof stageCollectJob>;
+
+/** results queue: the orchestrator has started work on the analysis. */
+export const analysisStartedJob = z.object({ ...envelope });
+export type AnalysisStartedJob = z.infer<typeof analysisStartedJob>;
+
+/** results queue: the analysis ended; `result` names the output that is the final answer. */
+export const analysisFinishJob = z.object({
+  ...envelope,
+  status: z.enum(['completed', 'failed']),
+  result: z.object({ stage: stageNameSchema, model: modelIdSchema }).nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type AnalysisFinishJob = z.infer<typeof analysisFinishJob>;
+
+/** analyses queue: results has stored a stage; the orchestrator decides what runs next. */
+export const stageAdvanceJob = z.object({
+  ...envelope,
+  stage: stageNameSchema,
+  stageIndex: z.number().int().min(0),
+  outputs: z.array(
+    z.object({ model: modelIdSchema, status: z.enum(['completed', 'failed']), text: z.string().nullable() }),
+  ),
+});
+export type StageAdvanceJob = z.infer<typeof stageAdvanceJob>;

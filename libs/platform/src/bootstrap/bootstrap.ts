@@ -1,0 +1,59 @@
+import type { INestApplicationContext, Type } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { ConfigValidationError } from '../config/config';
+import { requestIdOf } from '../logging/logging.module';
+
+export interface HttpServiceOptions {
+  port: number;
+  host: string;
+  /** Largest accepted request body in bytes. */
+  bodyLimit?: number;
+  /** Called before listen, e.g. to add global filters or a prefix. */
+  configure?: (app: NestFastifyApplication) => void | Promise<void>;
+}
+
+/**
+ * Boots an HTTP service on Fastify. Shutdown hooks make SIGTERM/SIGINT stop accepting connections, let BullMQ
+ * workers finish their active jobs, close Redis and the database, then exit.
+ */
+export async function startHttpService(module: Type, options: HttpServiceOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimit ?? 1_048_576,
+    genReqId: (req: IncomingMessage) => requestIdOf(req),
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  await options.configure?.(app);
+  await app.listen(options.port, options.host);
+  return app;
+}
+
+/** Boots a queue-only service (no HTTP server), with the same logging and shutdown behaviour. */
+export async function startWorkerService(module: Type): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(module, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}
+
+/**
+ * Runs a service's `main`. A configuration error prints its readable list of bad variables; any other boot
+ * failure prints its cause. Either way the process exits 1 so a supervisor sees it.
+ */
+export function runService(service: string, main: () => Promise<unknown>): void {
+  main().catch((error: unknown) => {
+    if (error instanceof ConfigValidationError) {
+      process.stderr.write(`${error.message}\n`);
+    } else {
+      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      process.stderr.write(`${service}: failed to start: ${detail}\n`);
+    }
+    process.exit(1);
+  });
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** Thrown at boot when the environment does not satisfy a service's schema; names every bad variable. */
+export class ConfigValidationError extends Error {
+  constructor(
+    readonly service: string,
+    readonly problems: { variable: string; message: string }[],
+  ) {
+    super(
+      `${service}: invalid configuration\n` +
+        problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n') +
+        '\nSee .env.example and the configuration table in README.md.',
+    );
+    this.name = 'ConfigValidationError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Parses the environment once; empty strings count as unset so `FOO=` falls back to the default. */
+export function loadConfig<S extends z.ZodType>(service: string, schema: S, env: Env = process.env): z.infer<S> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => ({
+    variable: issue.path.map(String).join('.') || '(root)',
+    message: issue.message,
+  }));
+  throw new ConfigValidationError(service, problems);
+}
+
+export const booleanish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const logEnv = {
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+};
+
+export const redisEnv = {
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
+  /** Key prefix of every queue; lets several Ultra installations (or test runs) share one Redis. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only')
+    .default('ultra'),
+};
+
+export const databaseEnv = {
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+};
+
+export const httpEnv = (defaultPort: number) => ({
+  PORT: z.coerce.number().int().min(0).max(65535).default(defaultPort),
+  HOST: z.string().default('0.0.0.0'),
+});
+
+export type LogConfig = z.infer<z.ZodObject<typeof logEnv>>;
+export type RedisConfig = z.infer<z.ZodObject<typeof redisEnv>>;
+export type DatabaseConfig = z.infer<z.ZodObject<typeof databaseEnv>>;

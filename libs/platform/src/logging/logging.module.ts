@@ -1,0 +1,57 @@
+import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { LoggerModule } from 'nestjs-pino';
+import { APP_CONFIG } from '../config/config.module';
+import type { LogConfig } from '../config/config';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,200}$/;
+
+/** Keeps a caller's `x-request-id` when it is sane, otherwise makes one; it becomes the analysis' correlation id. */
+export function requestIdOf(req: IncomingMessage): string {
+  const header = req.headers[REQUEST_ID_HEADER];
+  const value = Array.isArray(header) ? header[0] : header;
+  return value && REQUEST_ID.test(value) ? value : randomUUID();
+}
+
+/** Never logged, wherever they appear. */
+export const redactedPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  '*.password',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.apiKey',
+];
+
+@Module({})
+export class LoggingModule {
+  static forRoot(service: string): DynamicModule {
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: LogConfig) => ({
+            forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+            pinoHttp: {
+              name: service,
+              level: config.LOG_LEVEL,
+              base: { service, pid: process.pid },
+              redact: { paths: redactedPaths, censor: '[redacted]' },
+              genReqId: (req, res) => {
+                const id = requestIdOf(req);
+                res.setHeader(REQUEST_ID_HEADER, id);
+                return id;
+              },
+              customProps: (req) => ({ requestId: req.id }),
+              quietReqLogger: true,
+            },
+          }),
+        }),
+      ],
+    };
+  }
+}

@@ -30,6 +30,7 @@ export async function startHttpService(module: Type, options: HttpServiceOptions
   app.enableShutdownHooks();
   await options.configure?.(app);
   await app.listen(options.port, options.host);
+  app.get(Logger).log(`service ready on ${await app.getUrl()}`, 'Bootstrap');
   return app;
 }
 
@@ -39,6 +40,7 @@ export async function startWorkerService(module: Type): Promise<INestApplication
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.init();
+  app.get(Logger).log('service ready', 'Bootstrap');
   return app;
 }
 

@@ -1,4 +1,5 @@
 export * from './models/model-id';
+export * from './models/catalog';
 export * from './patterns/patterns';
 export * from './analyses/status';
 export * from './errors/error-codes';

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { modelIdSchema } from './model-id';
+
+/** Schema of the model catalog file (`config/models.json`, or the file named by ULTRA_MODELS_FILE). */
+export const catalogEntrySchema = z.object({
+  id: modelIdSchema,
+  displayName: z.string().min(1),
+  contextWindow: z.number().int().positive(),
+  pricing: z.object({ inputPerMTok: z.number().min(0), outputPerMTok: z.number().min(0) }),
+  capabilities: z.array(z.string()).default([]),
+});
+export type CatalogEntry = z.infer<typeof catalogEntrySchema>;
+
+export const modelCatalogSchema = z.object({
+  models: z.array(catalogEntrySchema).min(1),
+});
+export type ModelCatalog = z.infer<typeof modelCatalogSchema>;

@@ -27,7 +27,7 @@ export async function startHttpService(module: Type, options: HttpServiceOptions
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  closeOnSignals(app);
   await options.configure?.(app);
   await app.listen(options.port, options.host);
   app.get(Logger).log(`service ready on ${await app.getUrl()}`, 'Bootstrap');
@@ -38,10 +38,36 @@ export async function startHttpService(module: Type, options: HttpServiceOptions
 export async function startWorkerService(module: Type): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(module, { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  closeOnSignals(app);
   await app.init();
   app.get(Logger).log('service ready', 'Bootstrap');
   return app;
+}
+
+const SHUTDOWN_TIMEOUT_MS = 60_000;
+
+/**
+ * On SIGTERM or SIGINT: stop taking work, let BullMQ workers finish the jobs they hold, close connections, and
+ * exit 0 — a clean exit, so a supervisor can tell a shutdown from a crash. A second signal or a shutdown that
+ * hangs past a minute exits 1.
+ */
+function closeOnSignals(app: INestApplicationContext): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) process.exit(1);
+    closing = true;
+    app.get(Logger).log(`${signal} received: finishing work in hand, then exiting`, 'Bootstrap');
+    setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 /**

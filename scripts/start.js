@@ -1,0 +1,112 @@
+// `npm start`: builds if needed, makes sure Redis and Postgres are there, migrates, then runs the four services
+// as separate supervised processes (WORKERS provider-workers). Ctrl-C or SIGTERM stops everything.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const { resolve } = require('node:path');
+const { ensureRedis, startEmbeddedPostgres } = require('./lib/infra');
+const { migrate } = require('./migrate');
+const { ManagedProcess } = require('./lib/supervisor');
+
+const root = resolve(__dirname, '..');
+/** Redis and embedded Postgres started here; stopped last, and also when start-up fails half way. */
+const infra = [];
+const log = (message) => process.stdout.write(`[ultra] ${message}\n`);
+
+function loadDotEnv() {
+  try {
+    process.loadEnvFile(resolve(root, '.env'));
+    log('loaded .env');
+  } catch {
+    // no .env: the environment alone configures the run
+  }
+}
+
+function settings(env) {
+  const problems = [];
+  const int = (name, fallback, min, max) => {
+    const value = env[name] === undefined || env[name] === '' ? fallback : Number(env[name]);
+    if (!Number.isInteger(value) || value < min || value > max) problems.push(`${name}: must be a whole number from ${min} to ${max}`);
+    return value;
+  };
+  const result = {
+    port: int('PORT', 3000, 1, 65535),
+    resultsPort: int('RESULTS_PORT', 3001, 1, 65535),
+    workers: int('WORKERS', 2, 1, 64),
+    embeddedPgPort: int('EMBEDDED_PG_PORT', 54329, 1, 65535),
+    redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
+    json: env.LOG_FORMAT === 'json',
+  };
+  if (problems.length) throw new Error(`invalid configuration\n  - ${problems.join('\n  - ')}`);
+  return result;
+}
+
+function build() {
+  if (process.env.ULTRA_SKIP_BUILD === '1') return;
+  log('building (cached by Nx; only changed packages rebuild)');
+  const run = spawnSync(process.execPath, [resolve(root, 'node_modules/nx/bin/nx.js'), 'run-many', '-t', 'build', '--output-style=static'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (run.status !== 0) throw new Error('build failed: run "npm run build" to see why');
+}
+
+async function main() {
+  loadDotEnv();
+  const config = settings(process.env);
+  build();
+  const redis = await ensureRedis(config.redisUrl, log);
+  if (redis) infra.push(redis);
+  const env = { REDIS_URL: config.redisUrl, RESULTS_URL: `http://127.0.0.1:${config.resultsPort}`, ...process.env };
+  if (!env.DATABASE_URL) {
+    const pg = await startEmbeddedPostgres(config.embeddedPgPort, log);
+    infra.unshift(pg.child);
+    env.DATABASE_URL = pg.url;
+    env.DATABASE_POOL_SIZE ??= '4';
+  }
+  log('running migrations');
+  migrate(env);
+
+  const banner = () => {
+    const url = `http://localhost:${config.port}`;
+    log(`Ultra is up: ${url}  (API under ${url}/api, health at ${url}/api/health)`);
+    log(`try:\n  TOKEN=$(curl -s -X POST ${url}/api/auth/register -H 'content-type: application/json' \\\n` +
+      `    -d '{"email":"me@example.com","password":"a long password"}' | sed -E 's/.*"accessToken":"([^"]+)".*/\\1/')\n` +
+      `  curl -s -X POST ${url}/api/analyze -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\\n` +
+      `    -d '{"prompt":"Why is the sky blue?","models":["mock:alpha","mock:beta","mock:gamma"]}'\n` +
+      `  curl -s ${url}/api/analyses/<id> -H "authorization: Bearer $TOKEN"`);
+  };
+  const dist = (service) => resolve(root, 'services', service, 'dist', 'main.js');
+  const specs = [
+    { name: 'results', script: dist('results') },
+    { name: 'orchestrator', script: dist('orchestrator') },
+    ...Array.from({ length: config.workers }, (_, i) => ({ name: `worker-${i + 1}`, script: dist('provider-worker') })),
+    { name: 'gateway', script: dist('gateway'), onReady: banner },
+  ];
+  const services = specs.map((spec, index) => new ManagedProcess({ ...spec, env, index, json: config.json }));
+  services.forEach((s) => s.start());
+
+  let stopping = false;
+  const stopAll = async (reason, code) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${reason}: stopping services`);
+    const gateway = services.filter((s) => s.name === 'gateway');
+    await Promise.all(gateway.map((s) => s.stop()));
+    await Promise.all(services.filter((s) => s.name !== 'gateway').map((s) => s.stop()));
+    for (const child of infra) {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+    }
+    log('stopped');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll('SIGINT', 0));
+  process.on('SIGTERM', () => void stopAll('SIGTERM', 0));
+  for (const child of infra) child.once('exit', () => void stopAll('a database or Redis process exited', 1));
+}
+
+main().catch((error) => {
+  process.stderr.write(`[ultra] cannot start: ${error instanceof Error ? error.message : error}\n`);
+  infra.forEach((child) => child.kill('SIGTERM'));
+  process.exitCode = 1;
+});

@@ -1,0 +1,77 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type AnalysisSpec, analysisSpecSchema, type StageAdvanceJob, stageAdvanceJob } from '@ultra/contracts';
+import { APP_CONFIG, REDIS } from '@ultra/platform';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { OrchestratorConfig } from '../config/orchestrator.config';
+
+export type StageRunOutputs = StageAdvanceJob['outputs'];
+
+export interface StageRun {
+  stageIndex: number;
+  stage: StageAdvanceJob['stage'];
+  outputs: StageRunOutputs;
+}
+
+export interface AnalysisContext {
+  spec: AnalysisSpec;
+  /** Every stage run so far, in order (a stage runs again when the ultra model falls back). */
+  runs: StageRun[];
+}
+
+const stageRunSchema = z.object({
+  stageIndex: z.number().int(),
+  stage: stageAdvanceJob.shape.stage,
+  outputs: stageAdvanceJob.shape.outputs,
+});
+
+/**
+ * The orchestrator's working memory of an analysis: its spec and the texts of each stage run, in one Redis hash
+ * with a TTL. Postgres (via results) stays the record; this is what building the next prompts needs, one round
+ * trip away.
+ */
+@Injectable()
+export class AnalysisContextRepository {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: OrchestratorConfig,
+  ) {}
+
+  private key(analysisId: string): string {
+    return `${this.config.QUEUE_PREFIX}:analysis-context:${analysisId}`;
+  }
+
+  async saveSpec(analysisId: string, spec: AnalysisSpec): Promise<void> {
+    const key = this.key(analysisId);
+    await this.redis.multi().hset(key, 'spec', JSON.stringify(spec)).expire(key, this.config.ANALYSIS_CONTEXT_TTL_S).exec();
+  }
+
+  /** Records a stage run and returns the whole context, in one round trip. Recording the same run twice is harmless. */
+  async recordRun(analysisId: string, run: StageRun): Promise<AnalysisContext> {
+    const key = this.key(analysisId);
+    const results = await this.redis
+      .multi()
+      .hset(key, `run:${run.stageIndex}`, JSON.stringify(run))
+      .expire(key, this.config.ANALYSIS_CONTEXT_TTL_S)
+      .hgetall(key)
+      .exec();
+    const [error, fields] = results?.[2] ?? [new Error('transaction aborted'), null];
+    if (error) throw error;
+    return this.parse(analysisId, fields as Record<string, string>);
+  }
+
+  /** Keeps an ended analysis' context a little longer, so a re-delivered last event still finds it. */
+  async release(analysisId: string): Promise<void> {
+    await this.redis.expire(this.key(analysisId), 300);
+  }
+
+  private parse(analysisId: string, fields: Record<string, string>): AnalysisContext {
+    if (!fields.spec) throw new Error(`analysis ${analysisId}: context is missing (expired or never started)`);
+    const spec = analysisSpecSchema.parse(JSON.parse(fields.spec));
+    const runs = Object.entries(fields)
+      .filter(([field]) => field.startsWith('run:'))
+      .map(([, value]) => stageRunSchema.parse(JSON.parse(value)))
+      .sort((a, b) => a.stageIndex - b.stageIndex);
+    return { spec, runs };
+  }
+}

@@ -1,0 +1,75 @@
+import { InjectFlowProducer } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  type ModelCallJob,
+  type ModelId,
+  QueueName,
+  SCHEMA_VERSION,
+  type StageCollectJob,
+} from '@ultra/contracts';
+import { APP_CONFIG } from '@ultra/platform';
+import type { FlowProducer } from 'bullmq';
+import type { OrchestratorConfig } from '../config/orchestrator.config';
+import type { StageContext, StageDefinition } from '../patterns/pattern';
+
+export const STAGE_FLOWS = 'stage-flows';
+
+export interface StageLaunch {
+  analysisId: string;
+  requestId: string;
+  stage: StageDefinition;
+  /** Sequence number of this stage run within the analysis; part of every job id, so a re-run adds nothing twice. */
+  stageIndex: number;
+  models: ModelId[];
+  context: StageContext;
+}
+
+/** Adds one stage as a BullMQ flow: a `stage.collect` parent on results, one `model.call` child per model. */
+@Injectable()
+export class StageLauncher {
+  constructor(
+    @InjectFlowProducer(STAGE_FLOWS) private readonly flows: FlowProducer,
+    @Inject(APP_CONFIG) private readonly config: OrchestratorConfig,
+  ) {}
+
+  async launch(launch: StageLaunch): Promise<void> {
+    const { analysisId, requestId, stage, stageIndex, models } = launch;
+    const envelope = { schemaVersion: SCHEMA_VERSION, analysisId, requestId } as const;
+    const collect: StageCollectJob = { ...envelope, stage: stage.name, stageIndex, models };
+    await this.flows.add({
+      name: 'stage.collect',
+      queueName: QueueName.Results,
+      data: collect,
+      opts: {
+        jobId: `${analysisId}_${stageIndex}`,
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 200 },
+        removeOnComplete: { age: 3_600 },
+        removeOnFail: { age: 7 * 86_400 },
+      },
+      children: models.map((model, i) => {
+        const call: ModelCallJob = {
+          ...envelope,
+          stage: stage.name,
+          model,
+          messages: stage.buildMessages(model, launch.context),
+          options: {},
+        };
+        return {
+          name: 'model.call',
+          queueName: QueueName.ModelTasks,
+          data: call,
+          opts: {
+            jobId: `${analysisId}_${stageIndex}_${i}`,
+            attempts: this.config.MODEL_CALL_ATTEMPTS,
+            backoff: { type: 'exponential', delay: this.config.MODEL_CALL_BACKOFF_MS },
+            // A task that dies for good must not block its stage: results records it as failed.
+            ignoreDependencyOnFailure: true,
+            removeOnComplete: { age: 3_600 },
+            removeOnFail: { age: 7 * 86_400 },
+          },
+        };
+      }),
+    });
+  }
+}

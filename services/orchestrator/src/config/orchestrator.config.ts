@@ -1,0 +1,18 @@
+import { loadConfig, logEnv, redisEnv } from '@ultra/platform';
+import { z } from 'zod';
+
+export const orchestratorConfigSchema = z.object({
+  ...redisEnv,
+  ...logEnv,
+  /** Analysis and stage events handled at once; each is a few Redis round trips. */
+  ORCHESTRATOR_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
+  /** Tries per model call, counting the first; retryable failures back off exponentially between them. */
+  MODEL_CALL_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  MODEL_CALL_BACKOFF_MS: z.coerce.number().int().min(0).default(1_000),
+  /** How long the orchestrator keeps an analysis' working context in Redis. */
+  ANALYSIS_CONTEXT_TTL_S: z.coerce.number().int().min(60).default(86_400),
+});
+export type OrchestratorConfig = z.infer<typeof orchestratorConfigSchema>;
+
+/** Validated once, when first imported: the processor's decorator needs the concurrency before Nest starts. */
+export const orchestratorConfig: OrchestratorConfig = loadConfig('orchestrator', orchestratorConfigSchema);

@@ -1,0 +1,79 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  ErrorCategory,
+  type ModelCallJob,
+  type ModelCallResult,
+  type OutputError,
+  retryableCategories,
+} from '@ultra/contracts';
+import { APP_CONFIG } from '@ultra/platform';
+import { PinoLogger } from 'nestjs-pino';
+import type { WorkerConfig } from '../config/worker.config';
+import { ProviderError } from '../providers/llm-provider';
+import { ProviderRegistry } from '../providers/provider-registry';
+
+export interface AttemptInfo {
+  /** 0 on the first run. */
+  attemptsMade: number;
+  maxAttempts: number;
+}
+
+function toProviderError(model: string, error: unknown): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ProviderError(ErrorCategory.Internal, `${model}: ${message}`);
+}
+
+/**
+ * Runs one model call. Retryable failures are thrown while attempts remain, so BullMQ backs off and retries;
+ * otherwise a failure is returned as a failed result naming the model and category, so the stage completes.
+ */
+@Injectable()
+export class ModelCallService {
+  constructor(
+    private readonly registry: ProviderRegistry,
+    @Inject(APP_CONFIG) private readonly config: WorkerConfig,
+    private readonly logger: PinoLogger,
+  ) {}
+
+  async run(call: ModelCallJob, attempt: AttemptInfo): Promise<ModelCallResult> {
+    const started = performance.now();
+    const timeoutMs = Math.min(call.options.timeoutMs ?? this.config.MODEL_CALL_TIMEOUT_MS, this.config.MODEL_CALL_TIMEOUT_MS);
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const { provider, model } = this.registry.resolve(call.model);
+      const response = await provider.complete(
+        {
+          model,
+          messages: call.messages,
+          temperature: call.options.temperature,
+          maxOutputTokens: call.options.maxOutputTokens,
+        },
+        signal,
+      );
+      const latencyMs = Math.round(performance.now() - started);
+      this.logger.info({ model: call.model, stage: call.stage, latencyMs, usage: response.usage }, 'model call completed');
+      return { model: call.model, status: 'completed', ...response, error: null, latencyMs };
+    } catch (raw) {
+      const error = signal.aborted
+        ? new ProviderError(ErrorCategory.Timeout, `${call.model} did not answer within ${timeoutMs} ms`)
+        : toProviderError(call.model, raw);
+      const willRetry = retryableCategories.has(error.category) && attempt.attemptsMade + 1 < attempt.maxAttempts;
+      this.logger.warn(
+        { model: call.model, stage: call.stage, category: error.category, attempt: attempt.attemptsMade + 1, willRetry },
+        `model call failed: ${error.message}`,
+      );
+      if (willRetry) throw error;
+      const failure: OutputError = { category: error.category, message: error.message };
+      return {
+        model: call.model,
+        status: 'failed',
+        text: null,
+        error: failure,
+        latencyMs: Math.round(performance.now() - started),
+        usage: { inputTokens: 0, outputTokens: 0 },
+        finishReason: null,
+      };
+    }
+  }
+}

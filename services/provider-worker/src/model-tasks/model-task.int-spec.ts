@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplicationContext } from '@nestjs/common';
+import { type ModelCallJob, type ModelCallResult, QueueName, SCHEMA_VERSION } from '@ultra/contracts';
+import { redisOptionsFromUrl } from '@ultra/platform';
+import { Queue, QueueEvents } from 'bullmq';
+import { type TestRedis, useTestRedis } from '../../../../test/support/redis';
+
+function call(model: string, overrides: Partial<ModelCallJob> = {}): ModelCallJob {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    analysisId: randomUUID(),
+    requestId: 'req-worker-test',
+    stage: 'initial',
+    model,
+    messages: [{ role: 'user', content: '## Question\nWhat is a queue?' }],
+    options: {},
+    ...overrides,
+  };
+}
+
+describe('model-tasks processor on real Redis', () => {
+  let redis: TestRedis;
+  let app: INestApplicationContext;
+  let queue: Queue;
+  let events: QueueEvents;
+
+  beforeAll(async () => {
+    redis = await useTestRedis();
+    Object.assign(process.env, {
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: redis.prefix,
+      MOCK_LATENCY_MS: '5',
+      MOCK_FAIL_MODELS: 'mock:beta',
+      LOG_LEVEL: 'silent',
+    });
+    const { AppModule } = await import('../app.module');
+    const { NestFactory } = await import('@nestjs/core');
+    app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+    await app.init();
+    const connection = redisOptionsFromUrl(redis.url);
+    queue = new Queue(QueueName.ModelTasks, { connection, prefix: redis.prefix });
+    events = new QueueEvents(QueueName.ModelTasks, { connection, prefix: redis.prefix });
+    await events.waitUntilReady();
+  });
+
+  afterAll(async () => {
+    await events?.close();
+    await queue?.close();
+    await app?.close();
+    await redis?.stop();
+  });
+
+  it('answers a model call with text, usage and latency', async () => {
+    const job = await queue.add('model.call', call('mock:alpha'));
+    const result = (await job.waitUntilFinished(events, 10_000)) as ModelCallResult;
+    expect(result).toMatchObject({ model: 'mock:alpha', status: 'completed', error: null, finishReason: 'stop' });
+    expect(result.text).toContain('What is a queue?');
+    expect(result.usage.inputTokens).toBeGreaterThan(0);
+    expect(result.latencyMs).toBeGreaterThanOrEqual(5);
+  });
+
+  it('retries a retryable failure, then returns it as a failed output naming model and category', async () => {
+    const job = await queue.add('model.call', call('mock:beta'), { attempts: 2, backoff: { type: 'fixed', delay: 10 } });
+    const result = (await job.waitUntilFinished(events, 10_000)) as ModelCallResult;
+    expect(result).toMatchObject({
+      model: 'mock:beta',
+      status: 'failed',
+      text: null,
+      error: { category: 'provider_unavailable', message: expect.stringContaining('mock:beta') },
+    });
+    expect((await queue.getJob(job.id!))?.attemptsMade).toBe(2);
+  });
+
+  it('does not retry a call to a provider the worker does not have', async () => {
+    const job = await queue.add('model.call', call('acme:rocket'), { attempts: 3 });
+    const result = (await job.waitUntilFinished(events, 10_000)) as ModelCallResult;
+    expect(result.error).toEqual({ category: 'invalid_request', message: expect.stringContaining('acme:rocket') });
+  });
+
+  it('fails a job with invalid data without retrying it', async () => {
+    const job = await queue.add('model.call', { schemaVersion: SCHEMA_VERSION, model: 'mock:alpha' }, { attempts: 3 });
+    await expect(job.waitUntilFinished(events, 10_000)).rejects.toThrow(/invalid job "model.call"/);
+    const failed = await queue.getJob(job.id!);
+    expect(failed?.attemptsMade).toBe(1);
+  });
+});

@@ -1,0 +1,36 @@
+import type { ChatMessage, ErrorCategory, Usage } from '@ultra/contracts';
+
+export interface LlmRequest {
+  /** Model name without the provider prefix, e.g. `gpt-4o-mini`. */
+  model: string;
+  messages: ChatMessage[];
+  temperature?: number;
+  maxOutputTokens?: number;
+}
+
+export interface LlmResponse {
+  text: string;
+  usage: Usage;
+  finishReason: string | null;
+}
+
+/** One adapter per provider. Implementations must honour `signal` (timeouts and cancellation). */
+export interface LlmProvider {
+  readonly id: string;
+  complete(request: LlmRequest, signal: AbortSignal): Promise<LlmResponse>;
+}
+
+/** Injection token of the list of available adapters. */
+export const LLM_PROVIDERS = Symbol('LLM_PROVIDERS');
+
+/** A failure with a category; the category decides whether the task is retried. */
+export class ProviderError extends Error {
+  constructor(
+    readonly category: ErrorCategory,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}

@@ -1,0 +1,75 @@
+import { ProviderError } from '../llm-provider';
+import { estimateTokens, MockProvider } from './mock.provider';
+
+const question = (text: string) => [{ role: 'user' as const, content: `## Question\n${text}` }];
+const settings = { latencyMs: 0, failureRate: 0, failModels: [] };
+
+describe('MockProvider', () => {
+  const mock = new MockProvider(settings);
+  const signal = new AbortController().signal;
+
+  it('is deterministic for the same model and prompt', async () => {
+    const a = await mock.complete({ model: 'alpha', messages: question('What is Redis?') }, signal);
+    const b = await mock.complete({ model: 'alpha', messages: question('What is Redis?') }, signal);
+    expect(a).toEqual(b);
+    expect(a.text).toContain('"What is Redis?"');
+    expect(a.finishReason).toBe('stop');
+  });
+
+  it('gives each model its own voice', async () => {
+    const texts = await Promise.all(
+      ['alpha', 'beta', 'gamma', 'delta'].map(async (model) => (await mock.complete({ model, messages: question('Q') }, signal)).text),
+    );
+    expect(new Set(texts).size).toBe(4);
+    expect(texts[1]).toMatch(/^Sceptical reading/);
+  });
+
+  it('follows the stage the prompt belongs to', async () => {
+    const review = await mock.complete(
+      { model: 'beta', messages: [{ role: 'user', content: '## Question\nQ\n\n## Answers to review\n### Response A\nx\n\n### Response B\ny' }] },
+      signal,
+    );
+    expect(review.text).toMatch(/^Review of 2 answers on "Q"/);
+    const synthesis = await mock.complete(
+      { model: 'beta', messages: [{ role: 'user', content: '## Question\nQ\n\n## Revised answers to synthesize\n### Response A\nx' }] },
+      signal,
+    );
+    expect(synthesis.text).toMatch(/^Synthesis of 1 revised answers/);
+  });
+
+  it('counts tokens of every message and of the answer', async () => {
+    const messages = [
+      { role: 'system' as const, content: 'x'.repeat(40) },
+      { role: 'user' as const, content: '## Question\nWhy?' },
+    ];
+    const res = await mock.complete({ model: 'gamma', messages }, signal);
+    expect(res.usage).toEqual({ inputTokens: 10 + estimateTokens('## Question\nWhy?'), outputTokens: estimateTokens(res.text) });
+  });
+
+  it('stops at maxOutputTokens and says so', async () => {
+    const res = await mock.complete({ model: 'alpha', messages: question('Q'), maxOutputTokens: 5 }, signal);
+    expect(res).toMatchObject({ finishReason: 'length', usage: { outputTokens: 5 } });
+    expect(res.text).toHaveLength(20);
+  });
+
+  it('waits MOCK_LATENCY_MS and gives up when aborted', async () => {
+    const slow = new MockProvider({ ...settings, latencyMs: 10_000 });
+    const controller = new AbortController();
+    const call = slow.complete({ model: 'alpha', messages: question('Q') }, controller.signal);
+    controller.abort();
+    await expect(call).rejects.toMatchObject({ category: 'timeout' });
+  });
+
+  it('fails the models listed in MOCK_FAIL_MODELS and at MOCK_FAILURE_RATE', async () => {
+    const failing = new MockProvider({ ...settings, failModels: ['mock:beta'] });
+    await expect(failing.complete({ model: 'beta', messages: question('Q') }, signal)).rejects.toBeInstanceOf(ProviderError);
+    await expect(failing.complete({ model: 'alpha', messages: question('Q') }, signal)).resolves.toBeDefined();
+    const flaky = new MockProvider({ ...settings, failureRate: 0.5, random: () => 0.4 });
+    await expect(flaky.complete({ model: 'alpha', messages: question('Q') }, signal)).rejects.toMatchObject({
+      category: 'provider_unavailable',
+      message: expect.stringContaining('mock:alpha'),
+    });
+    const lucky = new MockProvider({ ...settings, failureRate: 0.5, random: () => 0.6 });
+    await expect(lucky.complete({ model: 'alpha', messages: question('Q') }, signal)).resolves.toBeDefined();
+  });
+});

@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createTestDatabase, type TestDatabase } from './database';
+import { freePort } from './ports';
+import { type TestRedis, useTestRedis } from './redis';
+import { ServiceProcess } from './service-process';
+
+const root = resolve(__dirname, '../..');
+const dist = (service: string, file = 'main.js') => resolve(root, 'services', service, 'dist', file);
+
+export interface StackOptions {
+  workers?: number;
+  /** Extra environment for every service, e.g. MOCK_LATENCY_MS. */
+  env?: Record<string, string>;
+}
+
+/**
+ * All four services as separate processes built from dist/, on the real Redis (own queue prefix) and a
+ * database created for this run. What `npm start` runs, minus the supervisor.
+ */
+export class TestStack {
+  readonly workers: ServiceProcess[] = [];
+  private readonly others: ServiceProcess[] = [];
+  private workerCount = 0;
+
+  private constructor(
+    readonly baseUrl: string,
+    readonly env: Record<string, string>,
+    private readonly redis: TestRedis,
+    private readonly database: TestDatabase,
+  ) {}
+
+  static async start(options: StackOptions = {}): Promise<TestStack> {
+    const [redis, database] = await Promise.all([useTestRedis(), createTestDatabase()]);
+    const [gatewayPort, resultsPort] = [await freePort(), await freePort()];
+    const env: Record<string, string> = {
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: redis.prefix,
+      DATABASE_URL: database.url,
+      DATABASE_POOL_SIZE: '4',
+      LOG_LEVEL: 'info',
+      PORT: String(gatewayPort),
+      HOST: '127.0.0.1',
+      RESULTS_PORT: String(resultsPort),
+      RESULTS_URL: `http://127.0.0.1:${resultsPort}`,
+      JWT_SECRET: 'test-secret-of-sufficient-length-0123456789',
+      MOCK_LATENCY_MS: '20',
+      MODEL_CALL_BACKOFF_MS: '50',
+      NODE_ENV: 'test',
+      ...options.env,
+    };
+    for (const service of ['results', 'gateway']) {
+      execFileSync(process.execPath, [dist(service, 'migrate.js')], { env: { ...process.env, ...env }, stdio: 'pipe' });
+    }
+    const stack = new TestStack(`http://127.0.0.1:${gatewayPort}`, env, redis, database);
+    stack.others.push(
+      new ServiceProcess('results', dist('results'), env),
+      new ServiceProcess('orchestrator', dist('orchestrator'), env),
+      new ServiceProcess('gateway', dist('gateway'), env),
+    );
+    for (let i = 0; i < (options.workers ?? 1); i++) stack.addWorker();
+    try {
+      await Promise.all([...stack.others, ...stack.workers].map((p) => p.ready()));
+    } catch (error) {
+      await stack.stop();
+      throw error;
+    }
+    return stack;
+  }
+
+  service(name: 'results' | 'orchestrator' | 'gateway'): ServiceProcess {
+    const found = this.others.find((p) => p.name === name);
+    if (!found) throw new Error(`no service ${name}`);
+    return found;
+  }
+
+  addWorker(env: Record<string, string> = {}): ServiceProcess {
+    const worker = new ServiceProcess(`provider-worker-${++this.workerCount}`, dist('provider-worker'), { ...this.env, ...env });
+    this.workers.push(worker);
+    return worker;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.workers, ...this.others].map((p) => p.kill('SIGKILL')));
+    await Promise.allSettled([this.database.drop(), this.redis.stop()]);
+  }
+}

@@ -7,6 +7,8 @@ const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },
   moduleNameMapper: {
+    // Sources import with .js extensions where Node's ESM rules want them (dynamic import); jest reads the .ts.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
     '^@ultra/contracts$': '<rootDir>/libs/contracts/src/index.ts',
     '^@ultra/platform$': '<rootDir>/libs/platform/src/index.ts',
     '^@ultra/testing$': '<rootDir>/libs/testing/src/index.ts',

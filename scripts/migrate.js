@@ -24,7 +24,8 @@ if (require.main === module) {
         // no .env file: the environment alone configures the run
       }
     }
-    if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL is not set (npm start migrates the embedded database itself)');
+    if (!process.env.DATABASE_URL)
+      throw new Error('DATABASE_URL is not set (npm start migrates the embedded database itself)');
     migrate();
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);

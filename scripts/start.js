@@ -25,7 +25,8 @@ function settings(env) {
   const problems = [];
   const int = (name, fallback, min, max) => {
     const value = env[name] === undefined || env[name] === '' ? fallback : Number(env[name]);
-    if (!Number.isInteger(value) || value < min || value > max) problems.push(`${name}: must be a whole number from ${min} to ${max}`);
+    if (!Number.isInteger(value) || value < min || value > max)
+      problems.push(`${name}: must be a whole number from ${min} to ${max}`);
     return value;
   };
   const result = {
@@ -43,10 +44,14 @@ function settings(env) {
 function build() {
   if (process.env.ULTRA_SKIP_BUILD === '1') return;
   log('building (cached by Nx; only changed packages rebuild)');
-  const run = spawnSync(process.execPath, [resolve(root, 'node_modules/nx/bin/nx.js'), 'run-many', '-t', 'build', '--output-style=static'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const run = spawnSync(
+    process.execPath,
+    [resolve(root, 'node_modules/nx/bin/nx.js'), 'run-many', '-t', 'build', '--output-style=static'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   if (run.status !== 0) throw new Error('build failed: run "npm run build" to see why');
 }
 
@@ -69,11 +74,13 @@ async function main() {
   const banner = () => {
     const url = `http://localhost:${config.port}`;
     log(`Ultra is up: ${url}  (API under ${url}/api, health at ${url}/api/health)`);
-    log(`try:\n  TOKEN=$(curl -s -X POST ${url}/api/auth/register -H 'content-type: application/json' \\\n` +
-      `    -d '{"email":"me@example.com","password":"a long password"}' | sed -E 's/.*"accessToken":"([^"]+)".*/\\1/')\n` +
-      `  curl -s -X POST ${url}/api/analyze -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\\n` +
-      `    -d '{"prompt":"Why is the sky blue?","models":["mock:alpha","mock:beta","mock:gamma"]}'\n` +
-      `  curl -s ${url}/api/analyses/<id> -H "authorization: Bearer $TOKEN"`);
+    log(
+      `try:\n  TOKEN=$(curl -s -X POST ${url}/api/auth/register -H 'content-type: application/json' \\\n` +
+        `    -d '{"email":"me@example.com","password":"a long password"}' | sed -E 's/.*"accessToken":"([^"]+)".*/\\1/')\n` +
+        `  curl -s -X POST ${url}/api/analyze -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\\n` +
+        `    -d '{"prompt":"Why is the sky blue?","models":["mock:alpha","mock:beta","mock:gamma"]}'\n` +
+        `  curl -s ${url}/api/analyses/<id> -H "authorization: Bearer $TOKEN"`,
+    );
   };
   const dist = (service) => resolve(root, 'services', service, 'dist', 'main.js');
   const specs = [

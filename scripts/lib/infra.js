@@ -40,9 +40,13 @@ async function ensureRedis(redisUrl, log) {
     );
   }
   log(`no Redis at ${redisUrl}: starting redis-server on port ${port}`);
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   if (!(await waitForPort('127.0.0.1', port, 10_000))) throw new Error('redis-server did not start within 10 s');
   return child;
 }

@@ -14,7 +14,9 @@ function render(line, json) {
     const entry = JSON.parse(line);
     if (typeof entry !== 'object' || entry === null || !('msg' in entry)) return line;
     const context = CONTEXT_KEYS.filter((k) => entry[k] !== undefined).map((k) => `${k}=${JSON.stringify(entry[k])}`);
-    const request = entry.req ? ` ${entry.req.method} ${entry.req.url} → ${entry.res?.statusCode} in ${entry.responseTime} ms` : '';
+    const request = entry.req
+      ? ` ${entry.req.method} ${entry.req.url} → ${entry.res?.statusCode} in ${entry.responseTime} ms`
+      : '';
     const error = entry.err ? ` ${entry.err.message ?? ''}` : '';
     return `${LEVELS[entry.level] ?? entry.level} ${entry.msg}${request}${error}${context.length ? `  ${context.join(' ')}` : ''}`;
   } catch {
@@ -38,7 +40,10 @@ class ManagedProcess {
 
   start() {
     const startedAt = Date.now();
-    this.child = spawn(process.execPath, [this.script], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [this.script], {
+      env: { ...process.env, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     createInterface({ input: this.child.stdout }).on('line', (line) => {
       this.print(process.stdout, line);
       if (line.includes('"service ready')) this.onReady?.(this);

@@ -23,16 +23,31 @@ describe('analysis flow across gateway → orchestrator → provider-workers →
 
   it('runs all four stages with three mock models and stores the synthesis', async () => {
     const requestId = `e2e-${randomUUID()}`;
-    const accepted = await user.request<AnalyzeAccepted>('POST', '/api/analyze', { prompt: 'Why is the sky blue?', models }, { 'x-request-id': requestId });
+    const accepted = await user.request<AnalyzeAccepted>(
+      'POST',
+      '/api/analyze',
+      { prompt: 'Why is the sky blue?', models },
+      { 'x-request-id': requestId },
+    );
     expect(accepted.status).toBe(202);
-    expect(accepted.body).toEqual({ id: expect.any(String), status: 'queued', links: { self: `/api/analyses/${accepted.body.id}` } });
+    expect(accepted.body).toEqual({
+      id: expect.any(String),
+      status: 'queued',
+      links: { self: `/api/analyses/${accepted.body.id}` },
+    });
 
     const immediately = await user.request<AnalysisView>('GET', `/api/analyses/${accepted.body.id}`);
     expect(immediately.status).toBe(200);
     expect(['queued', 'running']).toContain(immediately.body.status);
 
     const done = await user.waitForAnalysis(accepted.body.id);
-    expect(done).toMatchObject({ status: 'completed', pattern: 'confidence', models, ultraModel: 'mock:alpha', prompt: 'Why is the sky blue?' });
+    expect(done).toMatchObject({
+      status: 'completed',
+      pattern: 'confidence',
+      models,
+      ultraModel: 'mock:alpha',
+      prompt: 'Why is the sky blue?',
+    });
     expect(done.stages.map((s) => [s.name, s.status, s.outputs.map((o) => o.model)])).toEqual([
       ['initial', 'completed', models],
       ['meta', 'completed', models],
@@ -47,10 +62,10 @@ describe('analysis flow across gateway → orchestrator → provider-workers →
       expect(output.latencyMs).toBeGreaterThanOrEqual(20);
     }
     // Each voice answers differently, and later stages see the earlier ones.
-    expect(new Set(done.stages[0]!.outputs.map((o) => o.text)).size).toBe(3);
-    expect(done.stages[1]!.outputs[0]!.text).toContain('Review of 2 answers');
-    expect(done.stages[3]!.outputs[0]!.text).toContain('Synthesis of 3 revised answers');
-    expect(done.result).toEqual({ model: 'mock:alpha', text: done.stages[3]!.outputs[0]!.text });
+    expect(new Set(done.stages[0].outputs.map((o) => o.text)).size).toBe(3);
+    expect(done.stages[1].outputs[0].text).toContain('Review of 2 answers');
+    expect(done.stages[3].outputs[0].text).toContain('Synthesis of 3 revised answers');
+    expect(done.result).toEqual({ model: 'mock:alpha', text: done.stages[3].outputs[0].text });
     expect(done.usage).toEqual({
       inputTokens: outputs.reduce((n, o) => n + o.usage.inputTokens, 0),
       outputTokens: outputs.reduce((n, o) => n + o.usage.outputTokens, 0),
@@ -67,7 +82,11 @@ describe('analysis flow across gateway → orchestrator → provider-workers →
   it('shares model tasks between two provider-worker processes', async () => {
     const ids = await Promise.all(
       Array.from({ length: 6 }, async (_, i) => {
-        const res = await user.request<AnalyzeAccepted>('POST', '/api/analyze', { prompt: `Question ${i}`, models, pattern: 'critique' });
+        const res = await user.request<AnalyzeAccepted>('POST', '/api/analyze', {
+          prompt: `Question ${i}`,
+          models,
+          pattern: 'critique',
+        });
         expect(res.status).toBe(202);
         return res.body.id;
       }),
@@ -86,19 +105,22 @@ describe('analysis flow across gateway → orchestrator → provider-workers →
     });
     const done = await user.waitForAnalysis(res.body.id);
     expect(done.status).toBe('completed');
-    const initial = done.stages[0]!;
+    const initial = done.stages[0];
     expect(initial.outputs.find((o) => o.model === 'mock:delta')).toMatchObject({
       status: 'failed',
       text: null,
       error: { category: 'provider_unavailable', message: expect.stringContaining('mock:delta') },
     });
-    expect(done.stages[1]!.outputs.map((o) => o.model)).toEqual(['mock:alpha', 'mock:beta']);
-    expect(done.stages[3]!.outputs.map((o) => o.model)).toEqual(['mock:alpha']);
+    expect(done.stages[1].outputs.map((o) => o.model)).toEqual(['mock:alpha', 'mock:beta']);
+    expect(done.stages[3].outputs.map((o) => o.model)).toEqual(['mock:alpha']);
     expect(done.result?.model).toBe('mock:alpha');
   });
 
   it('fails the analysis, naming the cause, when no model is left', async () => {
-    const res = await user.request<AnalyzeAccepted>('POST', '/api/analyze', { prompt: 'Anything', models: ['mock:delta'] });
+    const res = await user.request<AnalyzeAccepted>('POST', '/api/analyze', {
+      prompt: 'Anything',
+      models: ['mock:delta'],
+    });
     const done = await user.waitForAnalysis(res.body.id);
     expect(done.status).toBe('failed');
     expect(done.result).toBeNull();
@@ -115,18 +137,23 @@ describe('analysis flow across gateway → orchestrator → provider-workers →
     expect([...stamps].sort().reverse()).toEqual(stamps);
     expect(mine.body.nextCursor).toEqual(expect.any(String));
     const next = await user.request<AnalysisPage>('GET', `/api/analyses?limit=2&cursor=${mine.body.nextCursor}`);
-    expect(next.body.analyses[0]!.createdAt <= stamps[1]!).toBe(true);
-    expect(next.body.analyses.map((a) => a.id)).not.toContain(mine.body.analyses[0]!.id);
+    expect(next.body.analyses[0].createdAt <= stamps[1]).toBe(true);
+    expect(next.body.analyses.map((a) => a.id)).not.toContain(mine.body.analyses[0].id);
 
-    const theirs = await other.request('GET', `/api/analyses/${mine.body.analyses[0]!.id}`);
+    const theirs = await other.request('GET', `/api/analyses/${mine.body.analyses[0].id}`);
     expect(theirs.status).toBe(404);
     expect(theirs.body).toEqual({ error: { code: 'analysis_not_found', message: expect.any(String) } });
     expect((await other.request<AnalysisPage>('GET', '/api/analyses')).body.analyses).toEqual([]);
   });
 
   it('answers 401 without a token', async () => {
-    for (const [method, path] of [['POST', '/api/analyze'], ['GET', '/api/analyses'], ['GET', `/api/analyses/${randomUUID()}`], ['GET', '/api/available-models']]) {
-      const res = await anonymous.request(method!, path!, method === 'POST' ? { prompt: 'x', models } : undefined);
+    for (const [method, path] of [
+      ['POST', '/api/analyze'],
+      ['GET', '/api/analyses'],
+      ['GET', `/api/analyses/${randomUUID()}`],
+      ['GET', '/api/available-models'],
+    ]) {
+      const res = await anonymous.request(method, path, method === 'POST' ? { prompt: 'x', models } : undefined);
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
     }
@@ -136,7 +163,11 @@ describe('analysis flow across gateway → orchestrator → provider-workers →
     ['an empty prompt', { prompt: '   ', models }, 'validation_failed'],
     ['an oversized prompt', { prompt: 'x'.repeat(32_001), models }, 'validation_failed'],
     ['no models', { prompt: 'q', models: [] }, 'validation_failed'],
-    ['more than eight models', { prompt: 'q', models: Array.from({ length: 9 }, (_, i) => `mock:m${i}`) }, 'validation_failed'],
+    [
+      'more than eight models',
+      { prompt: 'q', models: Array.from({ length: 9 }, (_, i) => `mock:m${i}`) },
+      'validation_failed',
+    ],
     ['duplicate models', { prompt: 'q', models: ['mock:alpha', 'mock:alpha'] }, 'validation_failed'],
     ['an unknown model', { prompt: 'q', models: ['mock:alpha', 'acme:nope'] }, 'unknown_model'],
     ['an ultra model not among the models', { prompt: 'q', models, ultraModel: 'mock:delta' }, 'validation_failed'],

@@ -31,7 +31,10 @@ describe('provider-worker failures and shutdown', () => {
       env: { MOCK_LATENCY_MS: '1500', WORKER_LOCK_DURATION_MS: '1000', WORKER_STALLED_INTERVAL_MS: '500' },
     });
     user = await new ApiClient(stack.baseUrl).registerUser();
-    modelTasks = new Queue(QueueName.ModelTasks, { connection: redisOptionsFromUrl(stack.env.REDIS_URL!), prefix: stack.env.QUEUE_PREFIX });
+    modelTasks = new Queue(QueueName.ModelTasks, {
+      connection: redisOptionsFromUrl(stack.env.REDIS_URL),
+      prefix: stack.env.QUEUE_PREFIX,
+    });
   });
 
   afterAll(async () => {
@@ -43,7 +46,7 @@ describe('provider-worker failures and shutdown', () => {
     const res = await user.request<AnalyzeAccepted>('POST', '/api/analyze', { prompt: 'Survive a crash', models });
     expect(res.status).toBe(202);
     await activeTasks(modelTasks, 3);
-    const victim = stack.workers[0]!;
+    const victim = stack.workers[0];
     await victim.kill('SIGKILL');
     expect(victim.count((l) => l.msg === 'model call completed')).toBe(0);
 
@@ -68,7 +71,7 @@ describe('provider-worker failures and shutdown', () => {
     stack.addWorker({ MOCK_LATENCY_MS: '20' });
     const done = await user.waitForAnalysis(res.body.id, 30_000);
     expect(done.status).toBe('completed');
-    expect(done.stages[0]!.outputs.every((o) => o.status === 'completed' && o.latencyMs >= 1500)).toBe(true);
+    expect(done.stages[0].outputs.every((o) => o.status === 'completed' && o.latencyMs >= 1500)).toBe(true);
     expect(outputCounts(done)).toEqual({ initial: 3, meta: 3, hyper: 3, ultra: 1 });
   });
 });

@@ -35,7 +35,10 @@ export class ApiClient {
 
   /** Registers a new user and returns a client that sends its access token. */
   async registerUser(email = `user-${randomUUID()}@example.com`): Promise<ApiClient> {
-    const res = await this.request<AuthResponse>('POST', '/api/auth/register', { email, password: 'correct horse battery' });
+    const res = await this.request<AuthResponse>('POST', '/api/auth/register', {
+      email,
+      password: 'correct horse battery',
+    });
     if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
     return new ApiClient(this.baseUrl, res.body.accessToken);
   }

@@ -30,19 +30,26 @@ export async function useTestRedis(): Promise<TestRedis> {
     return { url, prefix, stop: () => deleteKeys(url, prefix) };
   }
   if (spawnSync('redis-server', ['--version']).status !== 0) {
-    throw new Error(`no Redis answers at ${url} and redis-server is not installed: install Redis or set TEST_REDIS_URL`);
+    throw new Error(
+      `no Redis answers at ${url} and redis-server is not installed: install Redis or set TEST_REDIS_URL`,
+    );
   }
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   const ownUrl = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 50 && !(await pings(ownUrl)); i++) await new Promise((r) => setTimeout(r, 100));
   return {
     url: ownUrl,
     prefix,
-    stop: async () => {
+    stop: () => {
       child.kill('SIGTERM');
+      return Promise.resolve();
     },
   };
 }

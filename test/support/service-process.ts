@@ -20,7 +20,10 @@ export class ServiceProcess {
     script: string,
     env: Record<string, string>,
   ) {
-    this.child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [script], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.exited = once(this.child, 'exit').then(([code]) => code as number | null);
     createInterface({ input: this.child.stdout! }).on('line', (line) => {
       try {
@@ -78,6 +81,8 @@ export class ServiceProcess {
 
   describe(): string {
     const tail = this.lines.slice(-15).map((l) => JSON.stringify(l));
-    return [`--- ${this.name} (pid ${this.pid}) stdout tail`, ...tail, '--- stderr', ...this.stderr.slice(-15)].join('\n');
+    return [`--- ${this.name} (pid ${this.pid}) stdout tail`, ...tail, '--- stderr', ...this.stderr.slice(-15)].join(
+      '\n',
+    );
   }
 }

@@ -75,7 +75,10 @@ export class TestStack {
   }
 
   addWorker(env: Record<string, string> = {}): ServiceProcess {
-    const worker = new ServiceProcess(`provider-worker-${++this.workerCount}`, dist('provider-worker'), { ...this.env, ...env });
+    const worker = new ServiceProcess(`provider-worker-${++this.workerCount}`, dist('provider-worker'), {
+      ...this.env,
+      ...env,
+    });
     this.workers.push(worker);
     return worker;
   }

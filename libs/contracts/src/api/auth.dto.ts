@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
 export const credentialsSchema = z.object({
-  email: z.email({ error: 'email must be a valid email address' }).max(254).transform((e) => e.toLowerCase()),
+  email: z
+    .email({ error: 'email must be a valid email address' })
+    .max(254)
+    .transform((e) => e.toLowerCase()),
   password: z
     .string({ error: 'password is required' })
     .min(8, 'password must be at least 8 characters')

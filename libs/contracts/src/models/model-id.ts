@@ -28,7 +28,7 @@ export interface ParsedModelId {
 export function parseModelId(id: string): ParsedModelId {
   const match = MODEL_ID.exec(id);
   if (!match) throw new Error(`invalid model id "${id}": expected provider:model`);
-  return { provider: match[1] as string, name: match[2] as string };
+  return { provider: match[1], name: match[2] };
 }
 
 export type ModelStatus = 'ready' | 'needs_key';

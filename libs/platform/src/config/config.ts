@@ -38,7 +38,9 @@ export const logEnv = {
 };
 
 export const redisEnv = {
-  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
+    .default('redis://127.0.0.1:6379'),
   /** Key prefix of every queue; lets several Ultra installations (or test runs) share one Redis. */
   QUEUE_PREFIX: z
     .string()

@@ -43,7 +43,11 @@ export class AnalysisContextRepository {
 
   async saveSpec(analysisId: string, spec: AnalysisSpec): Promise<void> {
     const key = this.key(analysisId);
-    await this.redis.multi().hset(key, 'spec', JSON.stringify(spec)).expire(key, this.config.ANALYSIS_CONTEXT_TTL_S).exec();
+    await this.redis
+      .multi()
+      .hset(key, 'spec', JSON.stringify(spec))
+      .expire(key, this.config.ANALYSIS_CONTEXT_TTL_S)
+      .exec();
   }
 
   /** Records a stage run and returns the whole context, in one round trip. Recording the same run twice is harmless. */

@@ -31,11 +31,26 @@ describe('orchestrator on real Redis', () => {
   let results: Queue;
   let modelTasks: Queue;
 
-  const collectJob = (id: string, index: number) => eventually(() => results.getJob(`${id}_${index}`)) as Promise<Job<StageCollectJob>>;
+  const collectJob = (id: string, index: number) =>
+    eventually(() => results.getJob(`${id}_${index}`)) as Promise<Job<StageCollectJob>>;
   const childrenOf = async (id: string, index: number, count: number) =>
-    Promise.all(Array.from({ length: count }, (_, i) => eventually(() => modelTasks.getJob(`${id}_${index}_${i}`)))) as Promise<Job<ModelCallJob>[]>;
-  const advance = (id: string, stage: StageAdvanceJob['stage'], stageIndex: number, outputs: StageAdvanceJob['outputs']) =>
-    analyses.add('stage.advance', { schemaVersion: SCHEMA_VERSION, analysisId: id, requestId: 'req-1', stage, stageIndex, outputs });
+    Promise.all(
+      Array.from({ length: count }, (_, i) => eventually(() => modelTasks.getJob(`${id}_${index}_${i}`))),
+    ) as Promise<Job<ModelCallJob>[]>;
+  const advance = (
+    id: string,
+    stage: StageAdvanceJob['stage'],
+    stageIndex: number,
+    outputs: StageAdvanceJob['outputs'],
+  ) =>
+    analyses.add('stage.advance', {
+      schemaVersion: SCHEMA_VERSION,
+      analysisId: id,
+      requestId: 'req-1',
+      stage,
+      stageIndex,
+      outputs,
+    });
   const ok = (model: string, text = `${model} says`) => ({ model, status: 'completed' as const, text });
   const failed = (model: string) => ({ model, status: 'failed' as const, text: null });
 
@@ -54,7 +69,7 @@ describe('orchestrator on real Redis', () => {
   beforeAll(async () => {
     redis = await useTestRedis();
     Object.assign(process.env, { REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix, LOG_LEVEL: 'silent' });
-    const { AppModule } = await import('../app.module');
+    const { AppModule } = await import('../app.module.js');
     const { NestFactory } = await import('@nestjs/core');
     app = await NestFactory.createApplicationContext(AppModule, { logger: false });
     await app.init();
@@ -78,9 +93,11 @@ describe('orchestrator on real Redis', () => {
     expect(parent.data).toMatchObject({ analysisId: id, stage: 'initial', stageIndex: 0, models });
     expect(await parent.getState()).toBe('waiting-children');
     const children = await childrenOf(id, 0, 3);
-    expect(children.map((c) => [c.name, c.data.model, c.data.stage])).toEqual(models.map((m) => ['model.call', m, 'initial']));
-    expect(children[0]!.data.messages.at(-1)!.content).toBe('## Question\nHow do tides work?');
-    expect(children[0]!.opts).toMatchObject({ attempts: 3, ignoreDependencyOnFailure: true });
+    expect(children.map((c) => [c.name, c.data.model, c.data.stage])).toEqual(
+      models.map((m) => ['model.call', m, 'initial']),
+    );
+    expect(children[0].data.messages.at(-1)!.content).toBe('## Question\nHow do tides work?');
+    expect(children[0].opts).toMatchObject({ attempts: 3, ignoreDependencyOnFailure: true });
   });
 
   it('drops a failed model and builds the next stage from the earlier answers', async () => {
@@ -90,22 +107,41 @@ describe('orchestrator on real Redis', () => {
     const meta = await collectJob(id, 1);
     expect(meta.data).toMatchObject({ stage: 'meta', stageIndex: 1, models: ['mock:alpha', 'mock:gamma'] });
     const [alpha] = await childrenOf(id, 1, 2);
-    expect(alpha!.data.messages[0]!.content).toContain('## Your earlier answer\nmock:alpha says');
-    expect(alpha!.data.messages[0]!.content).toContain('### Response A\nmock:gamma says');
+    expect(alpha.data.messages[0].content).toContain('## Your earlier answer\nmock:alpha says');
+    expect(alpha.data.messages[0].content).toContain('### Response A\nmock:gamma says');
   });
 
   it('gives the ultra stage to the ultra model and finishes with its output', async () => {
     const id = await start({ ultraModel: 'mock:gamma' });
-    await advance(id, 'initial', 0, models.map((m) => ok(m)));
-    await advance(id, 'meta', 1, models.map((m) => ok(m)));
-    await advance(id, 'hyper', 2, models.map((m) => ok(m, `${m} revised`)));
+    await advance(
+      id,
+      'initial',
+      0,
+      models.map((m) => ok(m)),
+    );
+    await advance(
+      id,
+      'meta',
+      1,
+      models.map((m) => ok(m)),
+    );
+    await advance(
+      id,
+      'hyper',
+      2,
+      models.map((m) => ok(m, `${m} revised`)),
+    );
     const ultra = await collectJob(id, 3);
     expect(ultra.data).toMatchObject({ stage: 'ultra', models: ['mock:gamma'] });
     const [child] = await childrenOf(id, 3, 1);
-    expect(child!.data.messages[0]!.content).toContain('### Response C\nmock:gamma revised');
+    expect(child.data.messages[0].content).toContain('### Response C\nmock:gamma revised');
     await advance(id, 'ultra', 3, [ok('mock:gamma', 'final')]);
     const finish = await eventually(() => results.getJob(`${id}_finish`));
-    expect(finish.data).toMatchObject({ status: 'completed', result: { stage: 'ultra', model: 'mock:gamma' }, error: null });
+    expect(finish.data).toMatchObject({
+      status: 'completed',
+      result: { stage: 'ultra', model: 'mock:gamma' },
+      error: null,
+    });
   });
 
   it('falls back to the next surviving model when the ultra model fails, and fails when none is left', async () => {
@@ -131,7 +167,11 @@ describe('orchestrator on real Redis', () => {
   });
 
   it('rejects a job with invalid data without retrying it', async () => {
-    const job = await analyses.add('stage.advance', { schemaVersion: SCHEMA_VERSION, analysisId: 'not-a-uuid' }, { attempts: 3 });
+    const job = await analyses.add(
+      'stage.advance',
+      { schemaVersion: SCHEMA_VERSION, analysisId: 'not-a-uuid' },
+      { attempts: 3 },
+    );
     const state = await eventually(async () => ((await job.getState()) === 'failed' ? 'failed' : undefined));
     expect(state).toBe('failed');
     expect((await analyses.getJob(job.id!))?.attemptsMade).toBe(1);

@@ -83,7 +83,7 @@ export class AnalysisFlowService {
       });
     }
     const next = stages[position + 1];
-    if (!next) return this.finish(job, { status: 'completed', result: { stage, model: completed[0] as ModelId }, error: null });
+    if (!next) return this.finish(job, { status: 'completed', result: { stage, model: completed[0] }, error: null });
     const models = next.participants === 'all' ? completed : [this.ultraOf(context, completed)];
     return this.launchStage(job, context, position + 1, models);
   }
@@ -105,7 +105,9 @@ export class AnalysisFlowService {
   private stageContext(context: AnalysisContext): StageContext {
     const outputs: StageContext['outputs'] = {};
     for (const run of context.runs) {
-      const texts = run.outputs.flatMap((o) => (o.status === 'completed' && o.text !== null ? [{ model: o.model, text: o.text }] : []));
+      const texts = run.outputs.flatMap((o) =>
+        o.status === 'completed' && o.text !== null ? [{ model: o.model, text: o.text }] : [],
+      );
       outputs[run.stage] = [...(outputs[run.stage] ?? []), ...texts];
     }
     return { prompt: context.spec.prompt, outputs };
@@ -118,7 +120,7 @@ export class AnalysisFlowService {
 
   /** The chosen ultra model if it is still in the analysis, else the first model that is. */
   private ultraOf(context: AnalysisContext, survivors: ModelId[]): ModelId {
-    return survivors.includes(context.spec.ultraModel) ? context.spec.ultraModel : (survivors[0] as ModelId);
+    return survivors.includes(context.spec.ultraModel) ? context.spec.ultraModel : survivors[0];
   }
 
   /** After an ultra failure: the next model that survived the stage before and has not tried to synthesize yet. */
@@ -128,15 +130,25 @@ export class AnalysisFlowService {
     const ultra = stages[position]?.name;
     const runs = context.runs;
     const survivors = new Set(
-      runs.filter((r) => r.stage === previous).flatMap((r) => r.outputs.filter((o) => o.status === 'completed').map((o) => o.model)),
+      runs
+        .filter((r) => r.stage === previous)
+        .flatMap((r) => r.outputs.filter((o) => o.status === 'completed').map((o) => o.model)),
     );
     const tried = new Set(runs.filter((r) => r.stage === ultra).flatMap((r) => r.outputs.map((o) => o.model)));
     const ordered = [context.spec.ultraModel, ...context.spec.models.filter((m) => m !== context.spec.ultraModel)];
     return ordered.find((m) => survivors.has(m) && !tried.has(m));
   }
 
-  private async finish(job: StageAdvanceJob, outcome: Pick<AnalysisFinishJob, 'status' | 'result' | 'error'>): Promise<void> {
-    const data: AnalysisFinishJob = { schemaVersion: SCHEMA_VERSION, analysisId: job.analysisId, requestId: job.requestId, ...outcome };
+  private async finish(
+    job: StageAdvanceJob,
+    outcome: Pick<AnalysisFinishJob, 'status' | 'result' | 'error'>,
+  ): Promise<void> {
+    const data: AnalysisFinishJob = {
+      schemaVersion: SCHEMA_VERSION,
+      analysisId: job.analysisId,
+      requestId: job.requestId,
+      ...outcome,
+    };
     await this.results.add('analysis.finish', data, { ...finishOptions, jobId: `${job.analysisId}_finish` });
     await this.contexts.release(job.analysisId);
     this.logger.info({ status: outcome.status, result: outcome.result, error: outcome.error }, 'analysis finished');

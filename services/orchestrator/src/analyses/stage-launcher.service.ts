@@ -1,12 +1,6 @@
 import { InjectFlowProducer } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  type ModelCallJob,
-  type ModelId,
-  QueueName,
-  SCHEMA_VERSION,
-  type StageCollectJob,
-} from '@ultra/contracts';
+import { type ModelCallJob, type ModelId, QueueName, SCHEMA_VERSION, type StageCollectJob } from '@ultra/contracts';
 import { APP_CONFIG } from '@ultra/platform';
 import type { FlowProducer } from 'bullmq';
 import type { OrchestratorConfig } from '../config/orchestrator.config';

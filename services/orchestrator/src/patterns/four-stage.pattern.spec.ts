@@ -36,12 +36,12 @@ describe.each(['confidence', 'critique'] as const)('the %s pattern', (id) => {
   it('asks the question alone in the initial stage', () => {
     const messages = stage('initial').buildMessages('mock:alpha', context);
     expect(messages.map((m) => m.role)).toEqual(['system', 'user']);
-    expect(messages[1]!.content).toBe('## Question\nHow do tides work?');
+    expect(messages[1].content).toBe('## Question\nHow do tides work?');
   });
 
   it('shows each model its own answer and the others anonymised for review', () => {
     const [message] = stage('meta').buildMessages('mock:beta', context);
-    const content = message!.content;
+    const content = message.content;
     expect(content).toContain('## Your earlier answer\nbeta answer');
     expect(content).toContain('### Response A\nalpha answer');
     expect(content).toContain('### Response B\ngamma answer');
@@ -51,24 +51,27 @@ describe.each(['confidence', 'critique'] as const)('the %s pattern', (id) => {
 
   it('revises under the other models’ reviews', () => {
     const [message] = stage('hyper').buildMessages('mock:alpha', context);
-    expect(message!.content).toContain('## Your review\nalpha review');
-    expect(message!.content).toContain('## Reviews\n### Response A\nbeta review');
+    expect(message.content).toContain('## Your review\nalpha review');
+    expect(message.content).toContain('## Reviews\n### Response A\nbeta review');
   });
 
   it('synthesizes every revised answer', () => {
     const [message] = stage('ultra').buildMessages('mock:alpha', context);
-    expect(message!.content).toContain('## Revised answers to synthesize\n### Response A\nalpha revision\n\n### Response B\nbeta revision');
-    expect(message!.content).toContain('## Task\n');
+    expect(message.content).toContain(
+      '## Revised answers to synthesize\n### Response A\nalpha revision\n\n### Response B\nbeta revision',
+    );
+    expect(message.content).toContain('## Task\n');
   });
 
   it('says so when a model has no peers left to review', () => {
     const alone: StageContext = { prompt: 'Q', outputs: { initial: [{ model: 'mock:alpha', text: 'only' }] } };
-    expect(stage('meta').buildMessages('mock:alpha', alone)[0]!.content).toContain('(No other model answered.)');
+    expect(stage('meta').buildMessages('mock:alpha', alone)[0].content).toContain('(No other model answered.)');
   });
 });
 
 it('gives the two patterns different instructions', () => {
-  const task = (id: 'confidence' | 'critique') => patternDefinition(id).stages[1]!.buildMessages('mock:alpha', context)[0]!.content;
+  const task = (id: 'confidence' | 'critique') =>
+    patternDefinition(id).stages[1].buildMessages('mock:alpha', context)[0].content;
   expect(task('confidence')).toContain('confident');
   expect(task('critique')).toContain('Critique');
 });

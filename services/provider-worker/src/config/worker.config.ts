@@ -19,7 +19,12 @@ export const workerConfigSchema = z.object({
   MOCK_FAIL_MODELS: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(modelIdSchema)),
 });
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;

@@ -38,7 +38,10 @@ export class ModelCallService {
 
   async run(call: ModelCallJob, attempt: AttemptInfo): Promise<ModelCallResult> {
     const started = performance.now();
-    const timeoutMs = Math.min(call.options.timeoutMs ?? this.config.MODEL_CALL_TIMEOUT_MS, this.config.MODEL_CALL_TIMEOUT_MS);
+    const timeoutMs = Math.min(
+      call.options.timeoutMs ?? this.config.MODEL_CALL_TIMEOUT_MS,
+      this.config.MODEL_CALL_TIMEOUT_MS,
+    );
     const signal = AbortSignal.timeout(timeoutMs);
     try {
       const { provider, model } = this.registry.resolve(call.model);
@@ -52,7 +55,10 @@ export class ModelCallService {
         signal,
       );
       const latencyMs = Math.round(performance.now() - started);
-      this.logger.info({ model: call.model, stage: call.stage, latencyMs, usage: response.usage }, 'model call completed');
+      this.logger.info(
+        { model: call.model, stage: call.stage, latencyMs, usage: response.usage },
+        'model call completed',
+      );
       return { model: call.model, status: 'completed', ...response, error: null, latencyMs };
     } catch (raw) {
       const error = signal.aborted
@@ -60,7 +66,13 @@ export class ModelCallService {
         : toProviderError(call.model, raw);
       const willRetry = retryableCategories.has(error.category) && attempt.attemptsMade + 1 < attempt.maxAttempts;
       this.logger.warn(
-        { model: call.model, stage: call.stage, category: error.category, attempt: attempt.attemptsMade + 1, willRetry },
+        {
+          model: call.model,
+          stage: call.stage,
+          category: error.category,
+          attempt: attempt.attemptsMade + 1,
+          willRetry,
+        },
         `model call failed: ${error.message}`,
       );
       if (willRetry) throw error;

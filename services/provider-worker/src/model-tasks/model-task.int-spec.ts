@@ -33,7 +33,7 @@ describe('model-tasks processor on real Redis', () => {
       MOCK_FAIL_MODELS: 'mock:beta',
       LOG_LEVEL: 'silent',
     });
-    const { AppModule } = await import('../app.module');
+    const { AppModule } = await import('../app.module.js');
     const { NestFactory } = await import('@nestjs/core');
     app = await NestFactory.createApplicationContext(AppModule, { logger: false });
     await app.init();
@@ -60,7 +60,10 @@ describe('model-tasks processor on real Redis', () => {
   });
 
   it('retries a retryable failure, then returns it as a failed output naming model and category', async () => {
-    const job = await queue.add('model.call', call('mock:beta'), { attempts: 2, backoff: { type: 'fixed', delay: 10 } });
+    const job = await queue.add('model.call', call('mock:beta'), {
+      attempts: 2,
+      backoff: { type: 'fixed', delay: 10 },
+    });
     const result = (await job.waitUntilFinished(events, 10_000)) as ModelCallResult;
     expect(result).toMatchObject({
       model: 'mock:beta',

@@ -30,13 +30,16 @@ export class ModelTaskProcessor extends WorkerHost {
     }
     const { data } = item;
     const bindings = { requestId: data.requestId, analysisId: data.analysisId, jobId: job.id, job: item.name };
-    return this.logger.runInContext(() => {
-      switch (item.name) {
-        case 'model.call':
-          return this.calls.run(data, { attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 });
-        default:
-          return assertNever(item.name);
-      }
-    }, { bindings });
+    return this.logger.runInContext(
+      () => {
+        switch (item.name) {
+          case 'model.call':
+            return this.calls.run(data, { attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 });
+          default:
+            return assertNever(item.name);
+        }
+      },
+      { bindings },
+    );
   }
 }

@@ -18,7 +18,9 @@ describe('MockProvider', () => {
 
   it('gives each model its own voice', async () => {
     const texts = await Promise.all(
-      ['alpha', 'beta', 'gamma', 'delta'].map(async (model) => (await mock.complete({ model, messages: question('Q') }, signal)).text),
+      ['alpha', 'beta', 'gamma', 'delta'].map(
+        async (model) => (await mock.complete({ model, messages: question('Q') }, signal)).text,
+      ),
     );
     expect(new Set(texts).size).toBe(4);
     expect(texts[1]).toMatch(/^Sceptical reading/);
@@ -26,12 +28,20 @@ describe('MockProvider', () => {
 
   it('follows the stage the prompt belongs to', async () => {
     const review = await mock.complete(
-      { model: 'beta', messages: [{ role: 'user', content: '## Question\nQ\n\n## Answers to review\n### Response A\nx\n\n### Response B\ny' }] },
+      {
+        model: 'beta',
+        messages: [
+          { role: 'user', content: '## Question\nQ\n\n## Answers to review\n### Response A\nx\n\n### Response B\ny' },
+        ],
+      },
       signal,
     );
     expect(review.text).toMatch(/^Review of 2 answers on "Q"/);
     const synthesis = await mock.complete(
-      { model: 'beta', messages: [{ role: 'user', content: '## Question\nQ\n\n## Revised answers to synthesize\n### Response A\nx' }] },
+      {
+        model: 'beta',
+        messages: [{ role: 'user', content: '## Question\nQ\n\n## Revised answers to synthesize\n### Response A\nx' }],
+      },
       signal,
     );
     expect(synthesis.text).toMatch(/^Synthesis of 1 revised answers/);
@@ -43,7 +53,10 @@ describe('MockProvider', () => {
       { role: 'user' as const, content: '## Question\nWhy?' },
     ];
     const res = await mock.complete({ model: 'gamma', messages }, signal);
-    expect(res.usage).toEqual({ inputTokens: 10 + estimateTokens('## Question\nWhy?'), outputTokens: estimateTokens(res.text) });
+    expect(res.usage).toEqual({
+      inputTokens: 10 + estimateTokens('## Question\nWhy?'),
+      outputTokens: estimateTokens(res.text),
+    });
   });
 
   it('stops at maxOutputTokens and says so', async () => {
@@ -62,7 +75,9 @@ describe('MockProvider', () => {
 
   it('fails the models listed in MOCK_FAIL_MODELS and at MOCK_FAILURE_RATE', async () => {
     const failing = new MockProvider({ ...settings, failModels: ['mock:beta'] });
-    await expect(failing.complete({ model: 'beta', messages: question('Q') }, signal)).rejects.toBeInstanceOf(ProviderError);
+    await expect(failing.complete({ model: 'beta', messages: question('Q') }, signal)).rejects.toBeInstanceOf(
+      ProviderError,
+    );
     await expect(failing.complete({ model: 'alpha', messages: question('Q') }, signal)).resolves.toBeDefined();
     const flaky = new MockProvider({ ...settings, failureRate: 0.5, random: () => 0.4 });
     await expect(flaky.complete({ model: 'alpha', messages: question('Q') }, signal)).rejects.toMatchObject({

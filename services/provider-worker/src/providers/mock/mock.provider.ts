@@ -72,7 +72,7 @@ export class MockProvider implements LlmProvider {
   private compose(model: string, prompt: string): string {
     const voice = mockVoices[model] ?? neutralVoice;
     const digest = createHash('sha256').update(`${model}\n${prompt}`).digest();
-    const pick = (i: number) => voice.points[(digest[i] as number) % voice.points.length] as string;
+    const pick = (i: number) => voice.points[digest[i] % voice.points.length];
     const [first, second] = [pick(0), pick(1) === pick(0) ? pick(2) : pick(1)];
     const topic = topicOf(prompt);
     const seen = (prompt.match(/^### Response [A-Z]/gm) ?? []).length;

@@ -6,3 +6,4 @@ export * from './redis/queue.module';
 export * from './database/database.module';
 export * from './health/health.service';
 export * from './bootstrap/bootstrap';
+export * from './redis/queue-job';

@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import type { AnalysisPage, AnalysisSummary, AnalysisView, CreateAnalysisCommand } from '@ultra/contracts';
+import { runMigrations } from '@ultra/platform';
+import { Client } from 'pg';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
+import { jsonRequest, type JsonResponse } from '../../../../test/support/http';
+import { startTestHttpService, type TestHttpService } from '../../../../test/support/http-service';
+import { type TestRedis, useTestRedis } from '../../../../test/support/redis';
+import { resultsDatabase } from '../database/results-database.options';
+
+let db: TestDatabase;
+let redis: TestRedis;
+let service: TestHttpService;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  redis = await useTestRedis();
+  await runMigrations({ DATABASE_URL: db.url, DATABASE_POOL_SIZE: 1 }, resultsDatabase);
+  service = await startTestHttpService(
+    () => jest.requireActual<typeof import('../app.module')>('../app.module').AppModule,
+    { DATABASE_URL: db.url, REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix, LOG_LEVEL: 'warn' },
+  );
+});
+
+afterAll(async () => {
+  await service?.close();
+  await db?.drop();
+  await redis?.stop();
+});
+
+function command(overrides: Partial<CreateAnalysisCommand> = {}): CreateAnalysisCommand {
+  return {
+    id: randomUUID(),
+    userId: randomUUID(),
+    requestId: `req-${randomUUID()}`,
+    prompt: 'What is the best sorting algorithm?',
+    models: ['mock:alpha', 'mock:beta'],
+    ultraModel: 'mock:alpha',
+    pattern: 'critique',
+    ...overrides,
+  };
+}
+
+const get = <T>(path: string) => jsonRequest<T>(service.url, 'GET', path);
+const create = (body: unknown) => jsonRequest<AnalysisView>(service.url, 'POST', '/internal/analyses', { body });
+
+describe('internal analyses API', () => {
+  it('reports Redis and Postgres up', async () => {
+    const health = await get('/internal/health');
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({ status: 'ok', checks: { redis: 'up', database: 'up' } });
+  });
+
+  it('creates a queued analysis that is readable right away', async () => {
+    const cmd = command();
+    const created = await create(cmd);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      id: cmd.id,
+      status: 'queued',
+      pattern: 'critique',
+      models: cmd.models,
+      ultraModel: cmd.ultraModel,
+      prompt: cmd.prompt,
+      completedAt: null,
+      result: null,
+      usage: { inputTokens: 0, outputTokens: 0 },
+    });
+    expect(created.body.stages.map((s) => [s.name, s.status])).toEqual([
+      ['initial', 'pending'],
+      ['meta', 'pending'],
+      ['hyper', 'pending'],
+      ['ultra', 'pending'],
+    ]);
+
+    const read = await get<AnalysisView>(`/internal/analyses/${cmd.id}?userId=${cmd.userId}`);
+    expect(read.status).toBe(200);
+    expect(read.body).toEqual(created.body);
+  });
+
+  it('answers a repeated create with the existing analysis, and refuses the id to another user', async () => {
+    const cmd = command();
+    const first = await create(cmd);
+    const again = await create({ ...cmd, requestId: 'a-retry' });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+
+    const other = await create({ ...cmd, userId: randomUUID() });
+    expect(other.status).toBe(409);
+    expect(other.body).toEqual({ error: { code: 'analysis_id_taken', message: expect.any(String) } });
+  });
+
+  it('hides an analysis from other users and answers 404 for unknown or malformed ids', async () => {
+    const cmd = command();
+    await create(cmd);
+    for (const path of [
+      `/internal/analyses/${cmd.id}?userId=${randomUUID()}`,
+      `/internal/analyses/${randomUUID()}?userId=${cmd.userId}`,
+      `/internal/analyses/not-a-uuid?userId=${cmd.userId}`,
+    ]) {
+      const response = await get(path);
+      expect(response.status).toBe(404);
+      expect(response.body).toEqual({ error: { code: 'analysis_not_found', message: expect.any(String) } });
+    }
+  });
+
+  it('rejects bad input with 400 validation_failed, never a 500', async () => {
+    const invalid = await create({ ...command(), models: [], pattern: 'nope' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toMatchObject({ error: { code: 'validation_failed', details: expect.any(Array) } });
+
+    const unparsable = await create('{"id":');
+    expect(unparsable.status).toBe(400);
+    expect(unparsable.body).toMatchObject({ error: { code: 'validation_failed' } });
+
+    const noUser = await get(`/internal/analyses/${randomUUID()}`);
+    expect(noUser).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });
+  });
+
+  it('lists a user’s analyses newest first across pages, ties broken by id', async () => {
+    const userId = randomUUID();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await create(command({ userId, prompt: `question ${i}` }))).body.id);
+    await create(command()); // someone else's, never listed
+    // Two groups sharing a created_at, so pages must split inside a tie and still neither skip nor repeat.
+    const [older, newer] = [ids.slice(0, 3), ids.slice(3)];
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    await client.query(`UPDATE analyses SET created_at = '2030-01-01T00:00:00.000Z' WHERE id = ANY($1)`, [older]);
+    await client.query(`UPDATE analyses SET created_at = '2030-01-01T00:00:00.001Z' WHERE id = ANY($1)`, [newer]);
+    await client.end();
+    const byIdDesc = (a: string, b: string) => (a < b ? 1 : -1);
+    const expected = [...newer.sort(byIdDesc), ...older.sort(byIdDesc)];
+
+    const seen: AnalysisSummary[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = `userId=${userId}&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const page: JsonResponse<AnalysisPage> = await get<AnalysisPage>(`/internal/analyses?${query}`);
+      expect(page.status).toBe(200);
+      seen.push(...page.body.analyses);
+      cursor = page.body.nextCursor;
+      pages++;
+    } while (cursor && pages < 10);
+
+    expect(pages).toBe(3);
+    expect(seen.map((s) => s.id)).toEqual(expected);
+    expect(seen[0]).not.toHaveProperty('stages');
+
+    const all = await get<AnalysisPage>(`/internal/analyses?userId=${userId}`);
+    expect(all.body.analyses).toHaveLength(5);
+    expect(all.body.nextCursor).toBeNull();
+  });
+
+  it.each([
+    ['limit=0', 'limit'],
+    ['limit=101', 'limit'],
+    ['limit=two', 'limit'],
+    ['cursor=not-a-cursor', 'cursor'],
+    ['cursor=' + Buffer.from('["x","y"]').toString('base64url'), 'cursor'],
+  ])('rejects a listing with %s', async (param, path) => {
+    const response = await get<{ error: { code: string; details: { path: string }[] } }>(
+      `/internal/analyses?userId=${randomUUID()}&${param}`,
+    );
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('validation_failed');
+    expect(response.body.error.details.map((d) => d.path)).toContain(path);
+  });
+});

@@ -1,0 +1,32 @@
+import { Body, Controller, Get, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
+import type { AnalysisPage, AnalysisView } from '@ultra/contracts';
+import type { FastifyReply } from 'fastify';
+import { AnalysesService } from './analyses.service';
+import { parseCreateCommand, parseListQuery, parseUserId } from './analysis-requests.schema';
+
+/**
+ * The internal API the gateway reads analyses through. It trusts the gateway's `userId` (the service is reachable
+ * only inside the cluster) and scopes every read to it.
+ */
+@Controller('internal/analyses')
+export class AnalysesController {
+  constructor(private readonly analyses: AnalysesService) {}
+
+  /** 201 with the new analysis, or 200 with the existing one when the same user repeats the create. */
+  @Post()
+  async create(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<AnalysisView> {
+    const { created, view } = await this.analyses.create(parseCreateCommand(body));
+    void reply.status(created ? HttpStatus.CREATED : HttpStatus.OK);
+    return view;
+  }
+
+  @Get()
+  list(@Query() query: unknown): Promise<AnalysisPage> {
+    return this.analyses.list(parseListQuery(query));
+  }
+
+  @Get(':id')
+  get(@Param('id') id: string, @Query() query: unknown): Promise<AnalysisView> {
+    return this.analyses.get(id, parseUserId(query));
+  }
+}

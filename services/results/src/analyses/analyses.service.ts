@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import type { AnalysisPage, AnalysisView, CreateAnalysisCommand } from '@ultra/contracts';
+import { z } from 'zod';
+import { ApiException } from '../http/api.exception';
+import { AnalysesRepository } from './analyses.repository';
+import type { ListAnalysesQuery } from './analysis-requests.schema';
+import { toAnalysisSummary, toAnalysisView } from './analysis-view.mapper';
+import { encodeCursor } from './page-cursor';
+
+export interface CreatedAnalysis {
+  /** False when the id already existed for the same user: the create was a retry. */
+  created: boolean;
+  view: AnalysisView;
+}
+
+const uuid = z.uuid();
+
+/** The internal API's use cases: create an analysis, read one, list a user's. */
+@Injectable()
+export class AnalysesService {
+  constructor(private readonly repository: AnalysesRepository) {}
+
+  /** Idempotent by id, so the gateway may retry a create whose answer it never saw. */
+  async create(command: CreateAnalysisCommand): Promise<CreatedAnalysis> {
+    const created = await this.repository.insertIfAbsent(command);
+    const analysis = await this.repository.findById(command.id);
+    // Only a concurrent delete could remove the row in between; report it as the conflict it is.
+    if (!analysis || analysis.userId !== command.userId) throw ApiException.analysisIdTaken(command.id);
+    const outputs = created ? [] : await this.repository.outputsOf(analysis.id);
+    return { created, view: toAnalysisView(analysis, outputs) };
+  }
+
+  /** Another user's analysis is reported missing, not forbidden, so ids cannot be probed. */
+  async get(id: string, userId: string): Promise<AnalysisView> {
+    if (!uuid.safeParse(id).success) throw ApiException.analysisNotFound(id);
+    const analysis = await this.repository.findOwned(id, userId);
+    if (!analysis) throw ApiException.analysisNotFound(id);
+    return toAnalysisView(analysis, await this.repository.outputsOf(id));
+  }
+
+  async list(query: ListAnalysesQuery): Promise<AnalysisPage> {
+    // One row more than asked tells whether another page exists without a count query.
+    const rows = await this.repository.findPage(query.userId, query.limit + 1, query.cursor);
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    const nextCursor =
+      rows.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;
+    return { analyses: page.map(toAnalysisSummary), nextCursor };
+  }
+}

@@ -1,0 +1,52 @@
+import type { ModelId, OutputError, OutputStatus, StageName } from '@ultra/contracts';
+import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+
+export const STAGE_OUTPUT_NATURAL_KEY = 'stage_outputs_analysis_stage_model_key';
+
+/**
+ * What one model answered in one stage of one analysis. (analysis_id, stage, model) is the natural key: a
+ * re-delivered stage.collect inserts with ON CONFLICT DO NOTHING and so never duplicates a row.
+ */
+@Entity({ name: 'stage_outputs' })
+@Unique(STAGE_OUTPUT_NATURAL_KEY, ['analysisId', 'stage', 'model'])
+export class StageOutputEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  /** References analyses(id) ON DELETE CASCADE; the constraint lives in the migration. */
+  @Column({ name: 'analysis_id', type: 'uuid' })
+  analysisId!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  stage!: StageName;
+
+  @Column({ name: 'stage_index', type: 'int' })
+  stageIndex!: number;
+
+  @Column({ type: 'varchar', length: 200 })
+  model!: ModelId;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: OutputStatus;
+
+  @Column({ type: 'text', nullable: true })
+  text!: string | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  error!: OutputError | null;
+
+  @Column({ name: 'latency_ms', type: 'int' })
+  latencyMs!: number;
+
+  @Column({ name: 'input_tokens', type: 'int' })
+  inputTokens!: number;
+
+  @Column({ name: 'output_tokens', type: 'int' })
+  outputTokens!: number;
+
+  @Column({ name: 'finish_reason', type: 'text', nullable: true })
+  finishReason!: string | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt!: Date;
+}

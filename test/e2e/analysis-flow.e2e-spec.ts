@@ -59,7 +59,7 @@ describe('analysis flow across gateway → orchestrator → provider-workers →
       expect(output).toMatchObject({ status: 'completed', text: expect.stringContaining('Why is the sky blue?') });
       expect(output.usage.inputTokens).toBeGreaterThan(0);
       expect(output.usage.outputTokens).toBeGreaterThan(0);
-      expect(output.latencyMs).toBeGreaterThanOrEqual(20);
+      expect(output.latencyMs).toBeGreaterThanOrEqual(19); // MOCK_LATENCY_MS=20, less timer slack
     }
     // Each voice answers differently, and later stages see the earlier ones.
     expect(new Set(done.stages[0].outputs.map((o) => o.text)).size).toBe(3);

@@ -1,10 +1,12 @@
 import type { INestApplicationContext, Type } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { ConfigValidationError } from '../config/config';
-import { requestIdOf } from '../logging/logging.module';
+import { REQUEST_ID_HEADER, requestIdOf } from '../logging/logging.module';
+import { ApiErrorCode } from '@ultra/contracts';
 
 export interface HttpServiceOptions {
   port: number;
@@ -24,9 +26,24 @@ export async function startHttpService(module: Type, options: HttpServiceOptions
     bodyLimit: options.bodyLimit ?? 1_048_576,
     genReqId: (req: IncomingMessage) => requestIdOf(req),
     return503OnClosing: true,
+    // Errors Fastify raises before routing (a badly encoded URL, say) get the same body as every other error.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      void reply.code(400).send({ error: { code: ApiErrorCode.ValidationFailed, message: error.message } });
+    },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
+  // The correlation id (the caller's x-request-id when sane) is echoed so a caller can always quote it.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => {
+      void reply.header(REQUEST_ID_HEADER, request.id);
+      done();
+    });
   closeOnSignals(app);
   await options.configure?.(app);
   await app.listen(options.port, options.host);
@@ -36,7 +53,7 @@ export async function startHttpService(module: Type, options: HttpServiceOptions
 
 /** Boots a queue-only service (no HTTP server), with the same logging and shutdown behaviour. */
 export async function startWorkerService(module: Type): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(module, { bufferLogs: true });
+  const app = await NestFactory.createApplicationContext(module, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   closeOnSignals(app);
   await app.init();

@@ -1,0 +1,44 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import type { AnalysisPage, AnalysisView, AnalyzeAccepted } from '@ultra/contracts';
+import { z } from 'zod';
+import { CurrentUser } from '../auth/current-user.decorator';
+import type { AuthUser } from '../auth/token-claims';
+import { RequestId } from '../common/request-id.decorator';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { AnalysesService } from './analyses.service';
+import type { ListQuery } from './results.client';
+
+// Values are checked by results, which owns paging; here only that each is given at most once.
+const listQuery = z.object({
+  limit: z.string({ error: 'limit must be given once' }).optional(),
+  cursor: z.string({ error: 'cursor must be given once' }).optional(),
+});
+
+@Controller()
+export class AnalysesController {
+  constructor(private readonly analyses: AnalysesService) {}
+
+  /** The body is validated by AnalysisRequestValidator, which gives each kind of mistake its own code. */
+  @Post('analyze')
+  @HttpCode(HttpStatus.ACCEPTED)
+  analyze(
+    @Body() body: unknown,
+    @CurrentUser() user: AuthUser,
+    @RequestId() requestId: string,
+  ): Promise<AnalyzeAccepted> {
+    return this.analyses.start(body, user.id, requestId);
+  }
+
+  @Get('analyses')
+  list(
+    @Query(new ZodValidationPipe(listQuery, 'query')) query: ListQuery,
+    @CurrentUser() user: AuthUser,
+  ): Promise<AnalysisPage> {
+    return this.analyses.list(user.id, query);
+  }
+
+  @Get('analyses/:id')
+  get(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<AnalysisView> {
+    return this.analyses.get(id, user.id);
+  }
+}

@@ -1,0 +1,55 @@
+import { Logger } from '@nestjs/common';
+import type { AnalysisStartJob } from '@ultra/contracts';
+import type { Queue } from 'bullmq';
+import { ApiException } from '../common/api-exception';
+import { AnalysisJobsProducer, QUEUE_ADD_TIMEOUT_MS } from './analysis-jobs.producer';
+
+const job: AnalysisStartJob = {
+  schemaVersion: 1,
+  analysisId: '0b9f2a4e-8a57-4c2e-9c3f-6f1d2b3c4d5e',
+  requestId: 'req-1',
+  spec: { prompt: 'q', models: ['mock:alpha'], ultraModel: 'mock:alpha', pattern: 'confidence' },
+};
+
+const producerWith = (add: jest.Mock) => new AnalysisJobsProducer({ add } as unknown as Queue);
+
+describe('AnalysisJobsProducer', () => {
+  beforeEach(() => jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined));
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+
+  it('adds analysis.start with the analysis id as job id, retries and bounded history', async () => {
+    const add = jest.fn().mockResolvedValue({});
+    await producerWith(add).start(job);
+    expect(add).toHaveBeenCalledWith('analysis.start', job, {
+      jobId: job.analysisId,
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 1_000 },
+      removeOnComplete: { count: 1_000 },
+      removeOnFail: { count: 5_000 },
+    });
+  });
+
+  it('refuses data that breaks the contract before it reaches Redis', async () => {
+    const add = jest.fn();
+    await expect(producerWith(add).start({ ...job, analysisId: 'nope' })).rejects.toThrow();
+    expect(add).not.toHaveBeenCalled();
+  });
+
+  it('turns a failing Redis into 503 service_unavailable', async () => {
+    const add = jest.fn().mockRejectedValue(new Error('ECONNREFUSED'));
+    await expect(producerWith(add).start(job)).rejects.toMatchObject({ code: 'service_unavailable', status: 503 });
+  });
+
+  it('gives up on a Redis that does not answer', async () => {
+    jest.useFakeTimers();
+    const pending = producerWith(jest.fn(() => new Promise(() => undefined))).start(job);
+    const outcome = pending.catch((error: unknown) => error);
+    await jest.advanceTimersByTimeAsync(QUEUE_ADD_TIMEOUT_MS);
+    const error = await outcome;
+    expect(error).toBeInstanceOf(ApiException);
+    expect((error as ApiException).code).toBe('service_unavailable');
+  });
+});

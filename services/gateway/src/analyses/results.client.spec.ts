@@ -1,0 +1,72 @@
+import { Logger } from '@nestjs/common';
+import { type FakeJsonServer, type FakeReply, startFakeJsonServer } from '../../../../test/support/http';
+import { gatewayConfig } from '../config/gateway.config';
+import { ResultsClient } from './results.client';
+
+let server: FakeJsonServer;
+let reply: FakeReply;
+let client: ResultsClient;
+const command = {
+  id: '0b9f2a4e-8a57-4c2e-9c3f-6f1d2b3c4d5e',
+  userId: 'f5b0c8f4-1d0e-4c59-8d7a-1f2e3d4c5b6a',
+  requestId: 'req-1',
+  prompt: 'q',
+  models: ['mock:alpha'],
+  ultraModel: 'mock:alpha',
+  pattern: 'confidence' as const,
+};
+
+beforeAll(async () => {
+  server = await startFakeJsonServer(() => reply);
+  client = new ResultsClient(
+    gatewayConfig.parse({ DATABASE_URL: 'postgres://u@localhost/db', RESULTS_URL: `${server.url}/` }),
+  );
+  jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+});
+
+afterAll(async () => {
+  jest.restoreAllMocks();
+  await server.close();
+});
+
+describe('ResultsClient', () => {
+  it('posts the CreateAnalysisCommand as JSON', async () => {
+    reply = { status: 201, body: { id: command.id } };
+    await client.createAnalysis(command);
+    const request = server.requests.at(-1);
+    expect(request).toMatchObject({ method: 'POST', body: command });
+    expect(request?.url.pathname).toBe('/internal/analyses');
+  });
+
+  it('treats a 4xx on create as a bug of ours, not the caller’s or a 503', async () => {
+    reply = { status: 422, body: { error: 'nope' } };
+    await expect(client.createAnalysis(command)).rejects.toThrow('HTTP 422');
+  });
+
+  it('asks for an analysis on behalf of its user and maps 404 to null', async () => {
+    reply = { status: 404, body: { error: { code: 'analysis_not_found', message: 'x' } } };
+    await expect(client.getAnalysis(command.id, command.userId)).resolves.toBeNull();
+    expect(server.requests.at(-1)?.url.searchParams.get('userId')).toBe(command.userId);
+  });
+
+  it('forwards limit and cursor only when given', async () => {
+    reply = { status: 200, body: { analyses: [], nextCursor: null } };
+    await client.listAnalyses(command.userId, { limit: '5' });
+    expect(Object.fromEntries(server.requests.at(-1)?.url.searchParams ?? [])).toEqual({
+      userId: command.userId,
+      limit: '5',
+    });
+  });
+
+  it('turns an unreadable 400 into validation_failed', async () => {
+    reply = { status: 400, body: 'not json at all' };
+    await expect(client.listAnalyses(command.userId, { cursor: 'x' })).rejects.toMatchObject({
+      code: 'validation_failed',
+    });
+  });
+
+  it.each([500, 502, 503])('turns HTTP %i into 503 service_unavailable', async (status) => {
+    reply = { status };
+    await expect(client.getAnalysis(command.id, command.userId)).rejects.toMatchObject({ code: 'service_unavailable' });
+  });
+});

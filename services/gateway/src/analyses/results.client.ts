@@ -1,0 +1,102 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { AnalysisPage, AnalysisView, CreateAnalysisCommand } from '@ultra/contracts';
+import { APP_CONFIG } from '@ultra/platform';
+import {
+  ApiException,
+  isApiErrorCode,
+  ServiceUnavailableException,
+  ValidationFailedException,
+} from '../common/api-exception';
+import type { GatewayConfig } from '../config/gateway.config';
+
+/** Results answers from its own database; anything slower than this is treated as down rather than waited on. */
+export const RESULTS_TIMEOUT_MS = 5_000;
+
+export interface ListQuery {
+  limit?: string;
+  cursor?: string;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The results service's internal HTTP API (architecture: "Why results answers reads over internal HTTP"). Global
+ * fetch keeps connections alive, so each call is one request on a warm socket.
+ */
+@Injectable()
+export class ResultsClient {
+  private readonly logger = new Logger(ResultsClient.name);
+  private readonly baseUrl: string;
+
+  constructor(@Inject(APP_CONFIG) config: GatewayConfig) {
+    this.baseUrl = config.RESULTS_URL;
+  }
+
+  async createAnalysis(command: CreateAnalysisCommand): Promise<void> {
+    const response = await this.call('/internal/analyses', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(command),
+    });
+    await response.body?.cancel();
+    // A 4xx here means the two services disagree on the contract: a bug to log, not the caller's fault.
+    if (!response.ok) throw new Error(`results refused to create analysis ${command.id}: HTTP ${response.status}`);
+  }
+
+  /** The analysis as results shows it to `userId`, or null when it does not exist for that user. */
+  async getAnalysis(id: string, userId: string): Promise<AnalysisView | null> {
+    const query = new URLSearchParams({ userId });
+    const response = await this.call(`/internal/analyses/${encodeURIComponent(id)}?${query.toString()}`);
+    // Results answers 404 for another user's analysis too, so its existence is never revealed.
+    if (response.status === 404 || response.status === 400) {
+      await response.body?.cancel();
+      return null;
+    }
+    return this.bodyOf<AnalysisView>(response);
+  }
+
+  async listAnalyses(userId: string, { limit, cursor }: ListQuery): Promise<AnalysisPage> {
+    const query = new URLSearchParams({ userId });
+    if (limit !== undefined) query.set('limit', limit);
+    if (cursor !== undefined) query.set('cursor', cursor);
+    const response = await this.call(`/internal/analyses?${query.toString()}`);
+    if (response.status === 400) throw await this.clientError(response);
+    return this.bodyOf<AnalysisPage>(response);
+  }
+
+  private async call(path: string, init: RequestInit = {}): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, { ...init, signal: AbortSignal.timeout(RESULTS_TIMEOUT_MS) });
+    } catch (error) {
+      this.logger.warn(`results service unreachable: ${error instanceof Error ? error.message : String(error)}`);
+      throw new ServiceUnavailableException('the results service is unavailable, try again shortly');
+    }
+    if (response.status >= 500) {
+      await response.body?.cancel();
+      throw new ServiceUnavailableException(`the results service failed (HTTP ${response.status}), try again shortly`);
+    }
+    return response;
+  }
+
+  /** Results' own 400 body is passed on, so the caller sees exactly which limit or cursor was wrong. */
+  private async clientError(response: Response): Promise<ApiException> {
+    const body: unknown = await response.json().catch(() => undefined);
+    const error = isObject(body) ? body.error : undefined;
+    if (isObject(error) && isApiErrorCode(error.code) && typeof error.message === 'string') {
+      return new ApiException(error.code, error.message, error.details);
+    }
+    return new ValidationFailedException('invalid limit or cursor');
+  }
+
+  private async bodyOf<T>(response: Response): Promise<T> {
+    if (!response.ok) throw new Error(`unexpected answer from results: HTTP ${response.status}`);
+    try {
+      return (await response.json()) as T;
+    } catch {
+      throw new ServiceUnavailableException('the results service sent an unreadable answer');
+    }
+  }
+}

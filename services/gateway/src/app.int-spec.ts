@@ -1,0 +1,109 @@
+import type { ApiErrorBody, ModelInfo, PatternInfo } from '@ultra/contracts';
+import { jsonRequest } from '../../../test/support/http';
+import { ApiClient } from '../../../test/support/api';
+import { type GatewayTestApp, startGatewayTestApp } from './testing/gateway-test-app';
+
+let gateway: GatewayTestApp;
+let token: string;
+
+beforeAll(async () => {
+  gateway = await startGatewayTestApp();
+  token = (await new ApiClient(gateway.url).registerUser()).token!;
+});
+
+afterAll(async () => {
+  await gateway?.close();
+});
+
+describe('GET /api/health', () => {
+  it('is public and reports Redis and the database up', async () => {
+    const response = await jsonRequest(gateway.url, 'GET', '/api/health');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: 'ok', checks: { redis: 'up', database: 'up' } });
+  });
+});
+
+describe('GET /api/available-models', () => {
+  it('lists the whole catalog: mock models ready, every other provider needs a key', async () => {
+    const response = await jsonRequest<{ models: ModelInfo[] }>(gateway.url, 'GET', '/api/available-models', { token });
+    expect(response.status).toBe(200);
+    const { models } = response.body;
+    expect(models.find((m) => m.id === 'mock:alpha')).toEqual({
+      id: 'mock:alpha',
+      provider: 'mock',
+      name: 'alpha',
+      displayName: 'Mock Alpha (concise analyst)',
+      status: 'ready',
+    });
+    expect(models.find((m) => m.id === 'openai:gpt-4o')).toMatchObject({ provider: 'openai', status: 'needs_key' });
+    for (const model of models) expect(model.status).toBe(model.provider === 'mock' ? 'ready' : 'needs_key');
+  });
+
+  it('needs an access token', async () => {
+    const response = await jsonRequest<ApiErrorBody>(gateway.url, 'GET', '/api/available-models');
+    expect(response.status).toBe(401);
+    expect(response.body.error.code).toBe('unauthorized');
+  });
+});
+
+describe('GET /api/patterns', () => {
+  it('lists the patterns with their stages', async () => {
+    const response = await jsonRequest<{ patterns: PatternInfo[] }>(gateway.url, 'GET', '/api/patterns', { token });
+    expect(response.status).toBe(200);
+    expect(response.body.patterns.map((p) => p.id)).toEqual(['confidence', 'critique']);
+    expect(response.body.patterns[0]).toMatchObject({
+      name: 'Confidence',
+      stages: ['initial', 'meta', 'hyper', 'ultra'],
+    });
+  });
+});
+
+describe('errors', () => {
+  it('answers an unknown route with 404 not_found', async () => {
+    const response = await jsonRequest<ApiErrorBody>(gateway.url, 'GET', '/api/nothing-here', { token });
+    expect(response.status).toBe(404);
+    expect(response.body.error.code).toBe('not_found');
+  });
+
+  it('answers a route outside /api with 404 not_found', async () => {
+    const response = await jsonRequest<ApiErrorBody>(gateway.url, 'GET', '/health');
+    expect(response.status).toBe(404);
+    expect(response.body.error.code).toBe('not_found');
+  });
+
+  it('answers a body over the limit with 413 payload_too_large', async () => {
+    const response = await jsonRequest<ApiErrorBody>(gateway.url, 'POST', '/api/auth/login', {
+      body: { email: 'a@example.com', password: 'x'.repeat(2_000_000) },
+    });
+    expect(response.status).toBe(413);
+    expect(response.body.error.code).toBe('payload_too_large');
+  });
+
+  it('answers a body that is not JSON with a 4xx validation_failed', async () => {
+    const response = await jsonRequest<ApiErrorBody>(gateway.url, 'POST', '/api/auth/login', {
+      body: 'email=a',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect(response.body.error.code).toBe('validation_failed');
+  });
+
+  it('answers a badly encoded URL with 400 in the same error shape', async () => {
+    const response = await jsonRequest<ApiErrorBody>(gateway.url, 'GET', '/api/analyses/%ZZ');
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({ error: { code: 'validation_failed', message: expect.any(String) } });
+  });
+});
+
+describe('request ids', () => {
+  it('echoes a caller’s x-request-id', async () => {
+    const response = await jsonRequest(gateway.url, 'GET', '/api/health', { headers: { 'x-request-id': 'trace-42' } });
+    expect(response.headers.get('x-request-id')).toBe('trace-42');
+  });
+
+  it('makes one when the caller sends none', async () => {
+    const response = await jsonRequest(gateway.url, 'GET', '/api/health');
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

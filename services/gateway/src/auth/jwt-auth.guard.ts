@@ -1,0 +1,36 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { UnauthorizedException } from './auth.exception';
+import { JWT_STRATEGY } from './jwt.strategy';
+import { IS_PUBLIC } from './public.decorator';
+import type { AuthUser } from './token-claims';
+
+function reasonOf(info: unknown): string {
+  if (info instanceof Error) {
+    if (info.name === 'TokenExpiredError') return 'access token has expired';
+    if (info.message === 'No auth token') return 'missing bearer token in the Authorization header';
+  }
+  return 'a valid access token is required';
+}
+
+/** Global guard: every route needs a valid access token unless it is marked @Public(). */
+@Injectable()
+export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override canActivate(context: ExecutionContext): ReturnType<CanActivate['canActivate']> {
+    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    return isPublic ? true : super.canActivate(context);
+  }
+
+  override handleRequest<TUser = AuthUser>(error: unknown, user: TUser | false, info: unknown): TUser {
+    if (error || !user) throw new UnauthorizedException(reasonOf(info ?? error));
+    return user;
+  }
+}

@@ -1,0 +1,29 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type ModelInfo, parseModelId } from '@ultra/contracts';
+import { APP_CONFIG } from '@ultra/platform';
+import type { GatewayConfig } from '../config/gateway.config';
+import { loadCatalog } from './catalog.loader';
+import { ProviderAvailability } from './provider-availability';
+
+/** The models the gateway offers, read once at boot, each with whether its provider can serve it. */
+@Injectable()
+export class CatalogService {
+  private readonly models: readonly ModelInfo[];
+  private readonly byId: ReadonlyMap<string, ModelInfo>;
+
+  constructor(@Inject(APP_CONFIG) config: GatewayConfig, availability: ProviderAvailability) {
+    this.models = loadCatalog(config.ULTRA_MODELS_FILE).models.map((entry) => {
+      const { provider, name } = parseModelId(entry.id);
+      return { id: entry.id, provider, name, displayName: entry.displayName, status: availability.statusOf(provider) };
+    });
+    this.byId = new Map(this.models.map((model) => [model.id, model]));
+  }
+
+  list(): ModelInfo[] {
+    return [...this.models];
+  }
+
+  find(id: string): ModelInfo | undefined {
+    return this.byId.get(id);
+  }
+}

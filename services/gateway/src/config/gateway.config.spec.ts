@@ -1,0 +1,81 @@
+import { ConfigValidationError, loadConfig } from '@ultra/platform';
+import { bodyLimitOf, gatewayConfig } from './gateway.config';
+
+const base = { DATABASE_URL: 'postgres://u@localhost/db' };
+const load = (env: Record<string, string>) => loadConfig('gateway', gatewayConfig, { ...base, ...env });
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    load(env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.problems.map((p) => `${p.variable}: ${p.message}`);
+    throw error;
+  }
+  return [];
+}
+
+describe('gatewayConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = load({});
+    expect(config).toMatchObject({
+      PORT: 3000,
+      JWT_ACCESS_TTL: 900,
+      JWT_REFRESH_TTL: 604_800,
+      MAX_PROMPT_CHARS: 32_000,
+      RESULTS_URL: 'http://127.0.0.1:3001',
+      NODE_ENV: 'development',
+    });
+    expect(config.ULTRA_MODELS_FILE).toMatch(/config[/\\]models\.json$/);
+  });
+
+  it('generates a random JWT secret outside production and says so', () => {
+    const [a, b] = [load({}), load({})];
+    expect(a.JWT_SECRET_GENERATED).toBe(true);
+    expect(a.JWT_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(a.JWT_SECRET).not.toBe(b.JWT_SECRET);
+    expect(load({ JWT_SECRET: 'dev' })).toMatchObject({ JWT_SECRET: 'dev', JWT_SECRET_GENERATED: false });
+  });
+
+  it('requires a strong JWT secret in production', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET: is required when NODE_ENV=production']);
+    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toEqual([
+      'JWT_SECRET: must be at least 32 characters when NODE_ENV=production',
+    ]);
+    expect(load({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET_GENERATED).toBe(false);
+  });
+
+  it.each([
+    ['900', 900],
+    ['30s', 30],
+    ['15m', 900],
+    ['12h', 43_200],
+    ['7d', 604_800],
+    ['2w', 1_209_600],
+  ])('reads the lifetime %s as %i seconds', (ttl, seconds) => {
+    expect(load({ JWT_ACCESS_TTL: ttl }).JWT_ACCESS_TTL).toBe(seconds);
+  });
+
+  it('names every bad variable', () => {
+    const problems = problemsOf({
+      JWT_ACCESS_TTL: '15 minutes',
+      JWT_REFRESH_TTL: '0d',
+      MAX_PROMPT_CHARS: 'lots',
+      RESULTS_URL: 'ftp://x',
+    });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'JWT_ACCESS_TTL',
+      'JWT_REFRESH_TTL',
+      'MAX_PROMPT_CHARS',
+      'RESULTS_URL',
+    ]);
+  });
+
+  it('drops a trailing slash of RESULTS_URL', () => {
+    expect(load({ RESULTS_URL: 'http://results:3001/' }).RESULTS_URL).toBe('http://results:3001');
+  });
+
+  it('leaves room in the body limit for a JSON-escaped prompt at its limit', () => {
+    expect(bodyLimitOf({ MAX_PROMPT_CHARS: 32_000 })).toBe(1_048_576);
+    expect(bodyLimitOf({ MAX_PROMPT_CHARS: 500_000 })).toBeGreaterThan(500_000 * 6);
+  });
+});

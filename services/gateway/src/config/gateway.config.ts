@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { DEFAULT_MAX_PROMPT_CHARS } from '@ultra/contracts';
+import { databaseEnv, httpEnv, logEnv, redisEnv } from '@ultra/platform';
+import { z } from 'zod';
+
+export const SERVICE_NAME = 'gateway';
+
+// src/config and dist/config sit at the same depth, so this finds the repository's catalog from source and build.
+const DEFAULT_MODELS_FILE = resolve(__dirname, '../../../../config/models.json');
+
+const TTL_UNITS: Record<string, number> = { s: 1, m: 60, h: 3_600, d: 86_400, w: 604_800 };
+
+/** A token lifetime such as `900`, `15m`, `12h` or `7d`, as whole seconds. */
+export const ttlSeconds = z
+  .string()
+  .regex(/^\d+[smhdw]?$/, 'must be seconds or a number with a unit s, m, h, d or w, e.g. 15m or 7d')
+  .transform((value) => {
+    const unit = /[smhdw]$/.test(value) ? value.slice(-1) : 's';
+    return Number.parseInt(value, 10) * (TTL_UNITS[unit] ?? 1);
+  })
+  .refine((seconds) => seconds > 0, 'must be longer than zero');
+
+const PRODUCTION_SECRET_MIN = 32;
+
+export const gatewayConfig = z
+  .object({
+    ...httpEnv(3000),
+    ...redisEnv,
+    ...databaseEnv,
+    ...logEnv,
+    NODE_ENV: z.string().default('development'),
+    JWT_SECRET: z.string().optional(),
+    JWT_ACCESS_TTL: ttlSeconds.default(15 * 60),
+    JWT_REFRESH_TTL: ttlSeconds.default(7 * 86_400),
+    MAX_PROMPT_CHARS: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_MAX_PROMPT_CHARS),
+    RESULTS_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .default('http://127.0.0.1:3001')
+      .transform((url) => url.replace(/\/+$/, '')),
+    ULTRA_MODELS_FILE: z
+      .string()
+      .default(DEFAULT_MODELS_FILE)
+      .transform((file) => resolve(file)),
+  })
+  .superRefine((config, ctx) => {
+    if (config.NODE_ENV !== 'production') return;
+    // A guessable or per-process secret in production would forge or invalidate every session.
+    if (!config.JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    } else if (config.JWT_SECRET.length < PRODUCTION_SECRET_MIN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message: `must be at least ${PRODUCTION_SECRET_MIN} characters when NODE_ENV=production`,
+      });
+    }
+  })
+  .transform(({ JWT_SECRET, ...config }) => ({
+    ...config,
+    // Outside production a missing secret is generated so `npm start` works out of the box; tokens then
+    // last only as long as the process.
+    JWT_SECRET: JWT_SECRET ?? randomBytes(32).toString('base64url'),
+    JWT_SECRET_GENERATED: JWT_SECRET === undefined,
+  }));
+
+export type GatewayConfig = z.infer<typeof gatewayConfig>;
+
+/** What the migration CLI needs: only the database, so it runs without the gateway's secrets. */
+export const migrateConfig = z.object({ ...databaseEnv });
+export type MigrateConfig = z.infer<typeof migrateConfig>;
+
+/**
+ * Largest accepted request body. A prompt at its limit can take up to 6 bytes per character once JSON-escaped,
+ * so an over-long prompt gets its own validation error instead of 413; anything much larger is refused unread.
+ */
+export function bodyLimitOf(config: Pick<GatewayConfig, 'MAX_PROMPT_CHARS'>): number {
+  return Math.max(1_048_576, config.MAX_PROMPT_CHARS * 6 + 65_536);
+}

@@ -1,0 +1,79 @@
+import type { AnalysisView, CreateAnalysisCommand } from '@ultra/contracts';
+import {
+  type FakeJsonServer,
+  type FakeReply,
+  type RecordedRequest,
+  startFakeJsonServer,
+} from '../../../../test/support/http';
+
+export interface FakeResults {
+  server: FakeJsonServer;
+  /** Every CreateAnalysisCommand received, oldest first. */
+  created: CreateAnalysisCommand[];
+  /** Makes every request answer this status (e.g. 500) until called with null. */
+  failWith(status: number | null): void;
+}
+
+function viewOf(command: CreateAnalysisCommand): AnalysisView {
+  const now = new Date().toISOString();
+  return {
+    id: command.id,
+    status: 'queued',
+    pattern: command.pattern,
+    models: command.models,
+    ultraModel: command.ultraModel,
+    prompt: command.prompt,
+    createdAt: now,
+    updatedAt: now,
+    completedAt: null,
+    stages: [],
+    result: null,
+    usage: { inputTokens: 0, outputTokens: 0 },
+  };
+}
+
+const notFound: FakeReply = { status: 404, body: { error: { code: 'analysis_not_found', message: 'not found' } } };
+
+/**
+ * Stands in for the results service's internal API: stores created analyses in memory and answers reads by
+ * owner, like the real one (another user's analysis is a 404).
+ */
+export async function startFakeResults(): Promise<FakeResults> {
+  const created: CreateAnalysisCommand[] = [];
+  let failure: number | null = null;
+  const handle = (request: RecordedRequest): FakeReply => {
+    if (failure !== null) return { status: failure, body: { error: { code: 'internal_error', message: 'down' } } };
+    const { pathname, searchParams } = request.url;
+    const userId = searchParams.get('userId');
+    if (request.method === 'POST' && pathname === '/internal/analyses') {
+      const command = request.body as CreateAnalysisCommand;
+      created.push(command);
+      return { status: 201, body: { id: command.id } };
+    }
+    if (request.method === 'GET' && pathname === '/internal/analyses') {
+      const limit = Number(searchParams.get('limit') ?? '20');
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+        const message = `limit must be an integer from 1 to 100, got "${searchParams.get('limit')}"`;
+        return {
+          status: 400,
+          body: { error: { code: 'validation_failed', message, details: [{ path: 'limit', message }] } },
+        };
+      }
+      const mine = created.filter((c) => c.userId === userId).map(viewOf);
+      return { status: 200, body: { analyses: mine.slice(0, limit), nextCursor: null } };
+    }
+    const match = /^\/internal\/analyses\/([^/]+)$/.exec(pathname);
+    if (request.method === 'GET' && match) {
+      const command = created.find((c) => c.id === match[1] && c.userId === userId);
+      return command ? { status: 200, body: viewOf(command) } : notFound;
+    }
+    return { status: 404, body: { error: { code: 'not_found', message: `no route ${pathname}` } } };
+  };
+  return {
+    server: await startFakeJsonServer(handle),
+    created,
+    failWith: (status) => {
+      failure = status;
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadConfig, runMigrations, startHttpService } from '@ultra/platform';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
+import { useTestRedis, type TestRedis } from '../../../../test/support/redis';
+import { configureHttp } from '../common/http-setup';
+import { bodyLimitOf, gatewayConfig, SERVICE_NAME } from '../config/gateway.config';
+import { gatewayDatabase } from '../migrations/gateway-database';
+
+export interface GatewayTestApp {
+  /** e.g. http://127.0.0.1:41234 (routes are under /api). */
+  url: string;
+  app: NestFastifyApplication;
+  db: TestDatabase;
+  redis: TestRedis;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole gateway in this process on a free port, against a fresh database (migrated) and a Redis prefix of
+ * its own. `env` adds or overrides variables, e.g. RESULTS_URL of a fake results server.
+ */
+export async function startGatewayTestApp(env: Record<string, string> = {}): Promise<GatewayTestApp> {
+  const db = await createTestDatabase();
+  const redis = await useTestRedis();
+  await runMigrations({ DATABASE_URL: db.url, DATABASE_POOL_SIZE: 1 }, gatewayDatabase);
+  // eslint-disable-next-line no-restricted-syntax -- test setup: the app under test reads this environment at load
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: db.url,
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: redis.prefix,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    ...env,
+  });
+  // Imported only now, because loading the module reads the environment set above.
+  const { AppModule } = jest.requireActual<typeof import('../app.module.js')>('../app.module');
+  const app = await startHttpService(AppModule, {
+    port: 0,
+    host: '127.0.0.1',
+    bodyLimit: bodyLimitOf(loadConfig(SERVICE_NAME, gatewayConfig)),
+    configure: configureHttp,
+  });
+  return {
+    url: await app.getUrl(),
+    app,
+    db,
+    redis,
+    close: async () => {
+      await app.close();
+      await redis.stop();
+      await db.drop();
+    },
+  };
+}

@@ -1,5 +1,6 @@
 // Type-aware linting for every TypeScript package; plain rules for the JavaScript scripts.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -47,16 +48,7 @@ export default tseslint.config(
     extends: [js.configs.recommended],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: {
-        require: 'readonly',
-        module: 'writable',
-        process: 'readonly',
-        console: 'readonly',
-        __dirname: 'readonly',
-        setTimeout: 'readonly',
-        clearTimeout: 'readonly',
-        URL: 'readonly',
-      },
+      globals: globals.node,
     },
   },
   { files: ['**/*.mjs'], languageOptions: { sourceType: 'module' } },

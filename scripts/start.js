@@ -2,6 +2,8 @@
 // as separate supervised processes (WORKERS provider-workers). Ctrl-C or SIGTERM stops everything.
 'use strict';
 const { spawnSync } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
+const { existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { resolve } = require('node:path');
 const { ensureRedis, startEmbeddedPostgres } = require('./lib/infra');
 const { migrate } = require('./migrate');
@@ -41,6 +43,17 @@ function settings(env) {
   return result;
 }
 
+/** Without JWT_SECRET, one secret is kept under .data/ so sessions survive a restart of `npm start`. */
+function localJwtSecret() {
+  const file = resolve(root, '.data', 'jwt-secret');
+  if (!existsSync(file)) {
+    mkdirSync(resolve(root, '.data'), { recursive: true });
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+    log('JWT_SECRET is not set: generated one in .data/jwt-secret (set JWT_SECRET in production)');
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
 function build() {
   if (process.env.ULTRA_SKIP_BUILD === '1') return;
   log('building (cached by Nx; only changed packages rebuild)');
@@ -62,6 +75,7 @@ async function main() {
   const redis = await ensureRedis(config.redisUrl, log);
   if (redis) infra.push(redis);
   const env = { REDIS_URL: config.redisUrl, RESULTS_URL: `http://127.0.0.1:${config.resultsPort}`, ...process.env };
+  if (!env.JWT_SECRET && env.NODE_ENV !== 'production') env.JWT_SECRET = localJwtSecret();
   if (!env.DATABASE_URL) {
     const pg = await startEmbeddedPostgres(config.embeddedPgPort, log);
     infra.unshift(pg.child);

@@ -1,13 +1,15 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { assertNever, InvalidJobError, parseJob, QueueName } from '@ultra/contracts';
-import { type Job, UnrecoverableError } from 'bullmq';
+import type { BeforeApplicationShutdown } from '@nestjs/common';
+import { assertNever, QueueName } from '@ultra/contracts';
+import { parseQueueJob } from '@ultra/platform';
+import type { Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { orchestratorConfig } from '../config/orchestrator.config';
 import { AnalysisFlowService } from './analysis-flow.service';
 
 /** The only consumer of the analyses queue: starts analyses and advances them stage by stage. */
 @Processor(QueueName.Analyses, { concurrency: orchestratorConfig.ORCHESTRATOR_CONCURRENCY })
-export class AnalysisProcessor extends WorkerHost {
+export class AnalysisProcessor extends WorkerHost implements BeforeApplicationShutdown {
   constructor(
     private readonly flow: AnalysisFlowService,
     private readonly logger: PinoLogger,
@@ -15,14 +17,13 @@ export class AnalysisProcessor extends WorkerHost {
     super();
   }
 
+  /** Finishes the jobs in hand while Redis is still open; Nest closes connections after this. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker.close();
+  }
+
   async process(job: Job): Promise<void> {
-    let item;
-    try {
-      item = parseJob(job, QueueName.Analyses);
-    } catch (error) {
-      if (error instanceof InvalidJobError) throw new UnrecoverableError(error.message);
-      throw error;
-    }
+    const item = parseQueueJob(job, QueueName.Analyses);
     const { requestId, analysisId } = item.data;
     return this.logger.runInContext(
       () => {

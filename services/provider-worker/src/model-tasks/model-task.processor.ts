@@ -1,6 +1,8 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { assertNever, InvalidJobError, type ModelCallResult, parseJob, QueueName } from '@ultra/contracts';
-import { type Job, UnrecoverableError } from 'bullmq';
+import type { BeforeApplicationShutdown } from '@nestjs/common';
+import { assertNever, type ModelCallResult, QueueName } from '@ultra/contracts';
+import { parseQueueJob } from '@ultra/platform';
+import type { Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { workerConfig } from '../config/worker.config';
 import { ModelCallService } from './model-call.service';
@@ -12,7 +14,7 @@ import { ModelCallService } from './model-call.service';
   stalledInterval: workerConfig.WORKER_STALLED_INTERVAL_MS,
   maxStalledCount: 2,
 })
-export class ModelTaskProcessor extends WorkerHost {
+export class ModelTaskProcessor extends WorkerHost implements BeforeApplicationShutdown {
   constructor(
     private readonly calls: ModelCallService,
     private readonly logger: PinoLogger,
@@ -20,14 +22,13 @@ export class ModelTaskProcessor extends WorkerHost {
     super();
   }
 
+  /** Finishes the jobs in hand while Redis is still open; Nest closes connections after this. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker.close();
+  }
+
   async process(job: Job): Promise<ModelCallResult> {
-    let item;
-    try {
-      item = parseJob(job, QueueName.ModelTasks);
-    } catch (error) {
-      if (error instanceof InvalidJobError) throw new UnrecoverableError(error.message);
-      throw error;
-    }
+    const item = parseQueueJob(job, QueueName.ModelTasks);
     const { data } = item;
     const bindings = { requestId: data.requestId, analysisId: data.analysisId, jobId: job.id, job: item.name };
     return this.logger.runInContext(

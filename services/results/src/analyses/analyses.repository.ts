@@ -83,33 +83,44 @@ export class AnalysesRepository {
   }
 
   /**
-   * Stores a stage's outputs and marks the analysis running, in one transaction. The analysis row is updated
-   * first so that concurrent writers for one analysis queue up on its lock. False when the analysis is unknown.
+   * Stores a stage's outputs and marks the analysis running. One statement, so it is atomic and costs a single
+   * round trip on the stage's critical path; outputs already stored (a re-delivered collect) are left alone.
+   * False when the analysis is unknown.
    */
-  recordStageOutputs(analysisId: string, outputs: readonly NewStageOutput[]): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      const updated = await manager
-        .createQueryBuilder()
-        .update(AnalysisEntity)
-        .set({
-          status: () =>
-            `CASE WHEN status = '${AnalysisStatus.Queued}' THEN '${AnalysisStatus.Running}' ELSE status END`,
-          updatedAt: NOW_MS,
-        })
-        .where('id = :analysisId', { analysisId })
-        .execute();
-      if (!updated.affected) return false;
-      if (outputs.length > 0) {
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(StageOutputEntity)
-          .values([...outputs])
-          .orIgnore()
-          .execute();
-      }
-      return true;
-    });
+  async recordStageOutputs(analysisId: string, outputs: readonly NewStageOutput[]): Promise<boolean> {
+    const rows = outputs.map((o) => ({
+      stage: o.stage,
+      stage_index: o.stageIndex,
+      model: o.model,
+      status: o.status,
+      text: o.text,
+      error: o.error,
+      latency_ms: o.latencyMs,
+      input_tokens: o.inputTokens,
+      output_tokens: o.outputTokens,
+      finish_reason: o.finishReason,
+    }));
+    const result = await this.dataSource.query<{ found: number }[]>(
+      `WITH touched AS (
+         UPDATE analyses
+            SET status = CASE WHEN status = $2 THEN $3 ELSE status END, updated_at = ${NOW_MS()}
+          WHERE id = $1
+          RETURNING id
+       ), inserted AS (
+         INSERT INTO stage_outputs (analysis_id, stage, stage_index, model, status, text, error, latency_ms,
+                                    input_tokens, output_tokens, finish_reason)
+         SELECT touched.id, o.stage, o.stage_index, o.model, o.status, o.text, o.error, o.latency_ms,
+                o.input_tokens, o.output_tokens, o.finish_reason
+           FROM touched
+          CROSS JOIN jsonb_to_recordset($4::jsonb) AS o(stage varchar, stage_index integer, model varchar,
+                status varchar, text text, error jsonb, latency_ms integer, input_tokens integer,
+                output_tokens integer, finish_reason text)
+         ON CONFLICT (analysis_id, stage, model) DO NOTHING
+       )
+       SELECT count(*)::int AS found FROM touched`,
+      [analysisId, AnalysisStatus.Queued, AnalysisStatus.Running, JSON.stringify(rows)],
+    );
+    return (result[0]?.found ?? 0) > 0;
   }
 
   /** queued → running; a no-op for an analysis that is already further along. */

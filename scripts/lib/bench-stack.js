@@ -1,0 +1,135 @@
+// A throw-away Ultra stack for benchmarks: own queue prefix, own database, services as separate processes.
+'use strict';
+const { spawn } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
+const { mkdtempSync } = require('node:fs');
+const net = require('node:net');
+const { tmpdir } = require('node:os');
+const { resolve } = require('node:path');
+const { Redis } = require('ioredis');
+const { Client } = require('pg');
+const { ensureRedis, canConnect } = require('./infra');
+const { migrate } = require('../migrate');
+
+const root = resolve(__dirname, '..', '..');
+
+function freePort() {
+  return new Promise((done, fail) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+    server.on('error', fail);
+  });
+}
+
+async function createDatabase(log) {
+  const admin = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const adminUrl = new URL(admin);
+  if (await canConnect(adminUrl.hostname, Number(adminUrl.port || 5432))) {
+    const name = `ultra_bench_${randomBytes(4).toString('hex')}`;
+    const client = new Client({ connectionString: admin });
+    await client.connect();
+    await client.query(`CREATE DATABASE ${name}`);
+    await client.end();
+    adminUrl.pathname = `/${name}`;
+    log(`database: Postgres at ${adminUrl.host}, database ${name}`);
+    const drop = async () => {
+      const c = new Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    };
+    return { url: adminUrl.toString(), engine: 'PostgreSQL', drop, child: null };
+  }
+  const port = await freePort();
+  const dir = mkdtempSync(resolve(tmpdir(), 'ultra-bench-pg-'));
+  log(`database: embedded PGlite on port ${port}`);
+  const child = spawn(process.execPath, [resolve(root, 'scripts', 'embedded-postgres.js')], {
+    env: { ...process.env, EMBEDDED_PG_PORT: String(port), EMBEDDED_PG_DIR: dir },
+    stdio: 'ignore',
+  });
+  for (let i = 0; i < 300 && !(await canConnect('127.0.0.1', port)); i++) await new Promise((r) => setTimeout(r, 200));
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    engine: 'PGlite',
+    drop: async () => child.kill('SIGTERM'),
+    child,
+  };
+}
+
+async function deleteKeys(url, prefix) {
+  const client = new Redis(url);
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await client.del(...keys);
+  } while (cursor !== '0');
+  client.disconnect();
+}
+
+function startService(name, env) {
+  const child = spawn(process.execPath, [resolve(root, 'services', name, 'dist', 'main.js')], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const ready = new Promise((done, fail) => {
+    let buffer = '';
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk;
+      if (buffer.includes('service ready')) done();
+      if (buffer.length > 100_000) buffer = buffer.slice(-1_000);
+    });
+    child.once('exit', (code) => fail(new Error(`${name} exited with ${code} during start-up`)));
+  });
+  return { name, child, ready };
+}
+
+/** Starts everything; returns { baseUrl, engine, stop }. */
+async function startBenchStack({ workers, env: extraEnv, log }) {
+  const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+  const redis = await ensureRedis(redisUrl, log);
+  const database = await createDatabase(log);
+  const [port, resultsPort] = [await freePort(), await freePort()];
+  const env = {
+    ...process.env,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: `ultra-bench-${randomBytes(4).toString('hex')}`,
+    DATABASE_URL: database.url,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    RESULTS_PORT: String(resultsPort),
+    RESULTS_URL: `http://127.0.0.1:${resultsPort}`,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'info',
+    ...extraEnv,
+  };
+  const services = [];
+  const stop = async () => {
+    await Promise.all(
+      services.map((s) => {
+        s.child.kill('SIGTERM');
+        return new Promise((r) => (s.child.exitCode !== null ? r() : s.child.once('exit', r)));
+      }),
+    );
+    await database.drop();
+    await deleteKeys(redisUrl, env.QUEUE_PREFIX);
+    redis?.kill('SIGTERM');
+  };
+  try {
+    migrate(env);
+    const names = ['results', 'orchestrator', ...Array.from({ length: workers }, () => 'provider-worker'), 'gateway'];
+    services.push(...names.map((name) => startService(name, env)));
+    const timeout = new Promise((_, fail) =>
+      setTimeout(() => fail(new Error('services not ready within 60 s')), 60_000).unref(),
+    );
+    await Promise.race([Promise.all(services.map((s) => s.ready)), timeout]);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { baseUrl: `http://127.0.0.1:${port}`, engine: database.engine, stop };
+}
+
+module.exports = { startBenchStack };

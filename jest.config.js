@@ -17,6 +17,8 @@ const shared = {
 };
 
 module.exports = {
+  // A project-level testTimeout is ignored by jest; the e2e tests need more than the default 5 s.
+  testTimeout: 60_000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{libs,services}/*/src/**/*.spec.ts'] },
@@ -24,7 +26,6 @@ module.exports = {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/{libs,services}/*/src/**/*.int-spec.ts', '<rootDir>/test/e2e/**/*.e2e-spec.ts'],
-      testTimeout: 60_000,
     },
   ],
 };

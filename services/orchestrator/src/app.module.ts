@@ -5,6 +5,8 @@ import { ConfigModule, LoggingModule, QueueModule } from '@ultra/platform';
 import { AnalysisContextRepository } from './analyses/analysis-context.repository';
 import { AnalysisFlowService } from './analyses/analysis-flow.service';
 import { AnalysisProcessor } from './analyses/analysis.processor';
+import { ChildFailuresService } from './analyses/child-failures.service';
+import { StageCollector } from './analyses/stage-collector.service';
 import { STAGE_FLOWS, StageLauncher } from './analyses/stage-launcher.service';
 import { orchestratorConfig } from './config/orchestrator.config';
 
@@ -13,9 +15,21 @@ import { orchestratorConfig } from './config/orchestrator.config';
     ConfigModule.forValue(orchestratorConfig),
     LoggingModule.forRoot('orchestrator'),
     QueueModule.forRoot(),
-    BullModule.registerQueue({ name: QueueName.Analyses }, { name: QueueName.Results }),
+    BullModule.registerQueue(
+      { name: QueueName.Analyses },
+      { name: QueueName.Results },
+      // Read only: to find which model a failed child task was for.
+      { name: QueueName.ModelTasks },
+    ),
     BullModule.registerFlowProducer({ name: STAGE_FLOWS }),
   ],
-  providers: [AnalysisContextRepository, StageLauncher, AnalysisFlowService, AnalysisProcessor],
+  providers: [
+    AnalysisContextRepository,
+    StageLauncher,
+    ChildFailuresService,
+    StageCollector,
+    AnalysisFlowService,
+    AnalysisProcessor,
+  ],
 })
 export class AppModule {}

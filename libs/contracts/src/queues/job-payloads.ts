@@ -71,15 +71,28 @@ export const modelCallResultSchema = z.object({
 });
 export type ModelCallResult = z.infer<typeof modelCallResultSchema>;
 
-/** results queue: parent of a stage's model tasks; runs when all of them have finished. */
+/**
+ * analyses queue: parent of a stage's model tasks (a BullMQ flow); the orchestrator runs it when all of them have
+ * finished, reads their values and decides what comes next.
+ */
 export const stageCollectJob = z.object({
   ...envelope,
   stage: stageNameSchema,
+  /** Sequence number of this stage run within the analysis (an ultra fallback is a further run). */
   stageIndex: z.number().int().min(0),
   /** The models asked in this stage, so a task lost without a value is still recorded as failed. */
   models: z.array(modelIdSchema).min(1),
 });
 export type StageCollectJob = z.infer<typeof stageCollectJob>;
+
+/** results queue: store a finished stage run's outputs (off the critical path; idempotent by natural key). */
+export const stageRecordJob = z.object({
+  ...envelope,
+  stage: stageNameSchema,
+  stageIndex: z.number().int().min(0),
+  outputs: z.array(modelCallResultSchema).min(1),
+});
+export type StageRecordJob = z.infer<typeof stageRecordJob>;
 
 /** results queue: the orchestrator has started work on the analysis. */
 export const analysisStartedJob = z.object({ ...envelope });
@@ -89,18 +102,13 @@ export type AnalysisStartedJob = z.infer<typeof analysisStartedJob>;
 export const analysisFinishJob = z.object({
   ...envelope,
   status: z.enum(['completed', 'failed']),
+  /**
+   * How many outputs the analysis produced in all. Stage records are stored asynchronously, so results applies
+   * the finish only once that many are stored (and retries until then): the API never shows an analysis ended
+   * before its outputs.
+   */
+  expectedOutputs: z.number().int().min(0),
   result: z.object({ stage: stageNameSchema, model: modelIdSchema }).nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
 export type AnalysisFinishJob = z.infer<typeof analysisFinishJob>;
-
-/** analyses queue: results has stored a stage; the orchestrator decides what runs next. */
-export const stageAdvanceJob = z.object({
-  ...envelope,
-  stage: stageNameSchema,
-  stageIndex: z.number().int().min(0),
-  outputs: z.array(
-    z.object({ model: modelIdSchema, status: z.enum(['completed', 'failed']), text: z.string().nullable() }),
-  ),
-});
-export type StageAdvanceJob = z.infer<typeof stageAdvanceJob>;

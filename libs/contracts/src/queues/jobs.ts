@@ -4,8 +4,8 @@ import {
   analysisStartedJob,
   analysisStartJob,
   modelCallJob,
-  stageAdvanceJob,
   stageCollectJob,
+  stageRecordJob,
 } from './job-payloads';
 
 /** Queue names are part of the wire format: never rename a released one. */
@@ -18,9 +18,9 @@ export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
 export const jobSchemas = {
   'analysis.start': analysisStartJob,
-  'stage.advance': stageAdvanceJob,
-  'model.call': modelCallJob,
   'stage.collect': stageCollectJob,
+  'model.call': modelCallJob,
+  'stage.record': stageRecordJob,
   'analysis.started': analysisStartedJob,
   'analysis.finish': analysisFinishJob,
 } as const;
@@ -31,9 +31,9 @@ export type JobOf<N extends JobName> = Extract<JobItem, { name: N }>['data'];
 
 export const queueOf = {
   'analysis.start': QueueName.Analyses,
-  'stage.advance': QueueName.Analyses,
+  'stage.collect': QueueName.Analyses,
   'model.call': QueueName.ModelTasks,
-  'stage.collect': QueueName.Results,
+  'stage.record': QueueName.Results,
   'analysis.started': QueueName.Results,
   'analysis.finish': QueueName.Results,
 } as const satisfies Record<JobName, QueueName>;

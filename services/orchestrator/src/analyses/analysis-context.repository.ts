@@ -1,29 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type AnalysisSpec, analysisSpecSchema, type StageAdvanceJob, stageAdvanceJob } from '@ultra/contracts';
+import { type AnalysisSpec, analysisSpecSchema, modelIdSchema, stageNameSchema } from '@ultra/contracts';
 import { APP_CONFIG, REDIS } from '@ultra/platform';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { OrchestratorConfig } from '../config/orchestrator.config';
 
-export type StageRunOutputs = StageAdvanceJob['outputs'];
-
-export interface StageRun {
-  stageIndex: number;
-  stage: StageAdvanceJob['stage'];
-  outputs: StageRunOutputs;
-}
+/** What later prompts need of a stage run: who answered, and what. */
+const stageRunSchema = z.object({
+  stageIndex: z.number().int(),
+  stage: stageNameSchema,
+  outputs: z.array(
+    z.object({ model: modelIdSchema, status: z.enum(['completed', 'failed']), text: z.string().nullable() }),
+  ),
+});
+export type StageRun = z.infer<typeof stageRunSchema>;
+export type StageRunOutputs = StageRun['outputs'];
 
 export interface AnalysisContext {
   spec: AnalysisSpec;
   /** Every stage run so far, in order (a stage runs again when the ultra model falls back). */
   runs: StageRun[];
 }
-
-const stageRunSchema = z.object({
-  stageIndex: z.number().int(),
-  stage: stageAdvanceJob.shape.stage,
-  outputs: stageAdvanceJob.shape.outputs,
-});
 
 /**
  * The orchestrator's working memory of an analysis: its spec and the texts of each stage run, in one Redis hash

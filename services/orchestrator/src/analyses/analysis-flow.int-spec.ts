@@ -1,61 +1,60 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import {
+  type AnalysisFinishJob,
   type AnalysisStartJob,
   type ModelCallJob,
+  type ModelCallResult,
   QueueName,
   SCHEMA_VERSION,
-  type StageAdvanceJob,
-  type StageCollectJob,
+  type StageRecordJob,
 } from '@ultra/contracts';
 import { redisOptionsFromUrl } from '@ultra/platform';
-import { type Job, Queue } from 'bullmq';
+import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { eventually } from '../../../../test/support/eventually';
 import { type TestRedis, useTestRedis } from '../../../../test/support/redis';
 
 const models = ['mock:alpha', 'mock:beta', 'mock:gamma'];
 
-async function eventually<T>(read: () => Promise<T | undefined | null>, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** How the fake provider-worker treats `analysisId/stage/model`; anything not listed answers normally. */
+const script = new Map<string, 'fail' | 'crash'>();
+
+function answer(job: Job<ModelCallJob>): Promise<ModelCallResult> {
+  const { analysisId, stage, model } = job.data;
+  const outcome = script.get(`${analysisId}/${stage}/${model}`);
+  if (outcome === 'crash') return Promise.reject(new UnrecoverableError(`${model} crashed in ${stage}`));
+  const failed = outcome === 'fail';
+  return Promise.resolve({
+    model,
+    status: failed ? 'failed' : 'completed',
+    text: failed ? null : `${model} on ${stage}`,
+    error: failed ? { category: 'rate_limit', message: `${model}: slow down` } : null,
+    latencyMs: 3,
+    usage: { inputTokens: failed ? 0 : 10, outputTokens: failed ? 0 : 4 },
+    finishReason: failed ? null : 'stop',
+  });
 }
 
-describe('orchestrator on real Redis', () => {
+describe('orchestrator on real Redis, with stages as real BullMQ flows', () => {
   let redis: TestRedis;
   let app: INestApplicationContext;
   let analyses: Queue;
   let results: Queue;
   let modelTasks: Queue;
+  let fakeWorker: Worker<ModelCallJob, ModelCallResult>;
 
-  const collectJob = (id: string, index: number) =>
-    eventually(() => results.getJob(`${id}_${index}`)) as Promise<Job<StageCollectJob>>;
-  const childrenOf = async (id: string, index: number, count: number) =>
-    Promise.all(
-      Array.from({ length: count }, (_, i) => eventually(() => modelTasks.getJob(`${id}_${index}_${i}`))),
-    ) as Promise<Job<ModelCallJob>[]>;
-  const advance = (
-    id: string,
-    stage: StageAdvanceJob['stage'],
-    stageIndex: number,
-    outputs: StageAdvanceJob['outputs'],
-  ) =>
-    analyses.add('stage.advance', {
-      schemaVersion: SCHEMA_VERSION,
-      analysisId: id,
-      requestId: 'req-1',
-      stage,
-      stageIndex,
-      outputs,
-    });
-  const ok = (model: string, text = `${model} says`) => ({ model, status: 'completed' as const, text });
-  const failed = (model: string) => ({ model, status: 'failed' as const, text: null });
+  const finishOf = async (id: string) =>
+    (await eventually(`finish of ${id}`, () => results.getJob(`${id}_finish`))).data as AnalysisFinishJob;
+  const recordOf = async (id: string, stageIndex: number) =>
+    (await eventually(`record ${stageIndex} of ${id}`, () => results.getJob(`${id}_${stageIndex}_record`)))
+      .data as StageRecordJob;
+  const callOf = async (id: string, stageIndex: number, i: number) =>
+    (await eventually(`model call ${stageIndex}/${i}`, () => modelTasks.getJob(`${id}_${stageIndex}_${i}`)))
+      .data as ModelCallJob;
 
-  async function start(spec: Partial<AnalysisStartJob['spec']> = {}): Promise<string> {
+  async function start(spec: Partial<AnalysisStartJob['spec']> = {}, behaviour: Record<string, 'fail' | 'crash'> = {}) {
     const id = randomUUID();
+    for (const [key, value] of Object.entries(behaviour)) script.set(`${id}/${key}`, value);
     const data: AnalysisStartJob = {
       schemaVersion: SCHEMA_VERSION,
       analysisId: id,
@@ -73,107 +72,114 @@ describe('orchestrator on real Redis', () => {
     const { NestFactory } = await import('@nestjs/core');
     app = await NestFactory.createApplicationContext(AppModule, { logger: false });
     await app.init();
-    const connection = redisOptionsFromUrl(redis.url);
+    const bull = { connection: redisOptionsFromUrl(redis.url), prefix: redis.prefix };
     [analyses, results, modelTasks] = [QueueName.Analyses, QueueName.Results, QueueName.ModelTasks].map(
-      (name) => new Queue(name, { connection, prefix: redis.prefix }),
+      (name) => new Queue(name, bull),
     ) as [Queue, Queue, Queue];
+    fakeWorker = new Worker(QueueName.ModelTasks, answer, { ...bull, concurrency: 16 });
   });
 
   afterAll(async () => {
+    await fakeWorker?.close();
     await Promise.all([analyses, results, modelTasks].map((q) => q?.close()));
     await app?.close();
     await redis?.stop();
   });
 
-  it('starts an analysis as a flow: a stage.collect parent waiting for one model.call per model', async () => {
+  it('runs the four stages as flows and hands each stage and the end to results', async () => {
     const id = await start();
-    expect(await eventually(() => results.getJob(`${id}_started`))).toMatchObject({ name: 'analysis.started' });
-    const parent = await collectJob(id, 0);
-    expect(parent.name).toBe('stage.collect');
-    expect(parent.data).toMatchObject({ analysisId: id, stage: 'initial', stageIndex: 0, models });
-    expect(await parent.getState()).toBe('waiting-children');
-    const children = await childrenOf(id, 0, 3);
-    expect(children.map((c) => [c.name, c.data.model, c.data.stage])).toEqual(
-      models.map((m) => ['model.call', m, 'initial']),
-    );
-    expect(children[0].data.messages.at(-1)!.content).toBe('## Question\nHow do tides work?');
-    expect(children[0].opts).toMatchObject({ attempts: 3, ignoreDependencyOnFailure: true });
-  });
+    const finish = await finishOf(id);
+    expect(finish).toMatchObject({ status: 'completed', result: { stage: 'ultra', model: 'mock:alpha' }, error: null });
+    expect(finish.expectedOutputs).toBe(10);
+    expect(await results.getJob(`${id}_started`)).toMatchObject({ name: 'analysis.started' });
 
-  it('drops a failed model and builds the next stage from the earlier answers', async () => {
-    const id = await start();
-    await collectJob(id, 0);
-    await advance(id, 'initial', 0, [ok('mock:alpha'), failed('mock:beta'), ok('mock:gamma')]);
-    const meta = await collectJob(id, 1);
-    expect(meta.data).toMatchObject({ stage: 'meta', stageIndex: 1, models: ['mock:alpha', 'mock:gamma'] });
-    const [alpha] = await childrenOf(id, 1, 2);
-    expect(alpha.data.messages[0].content).toContain('## Your earlier answer\nmock:alpha says');
-    expect(alpha.data.messages[0].content).toContain('### Response A\nmock:gamma says');
-  });
+    const records = await Promise.all([0, 1, 2, 3].map((i) => recordOf(id, i)));
+    expect(records.map((r) => [r.stage, r.outputs.map((o) => o.model)])).toEqual([
+      ['initial', models],
+      ['meta', models],
+      ['hyper', models],
+      ['ultra', ['mock:alpha']],
+    ]);
+    expect(records[0]!.outputs[0]).toMatchObject({ status: 'completed', usage: { inputTokens: 10, outputTokens: 4 } });
 
-  it('gives the ultra stage to the ultra model and finishes with its output', async () => {
-    const id = await start({ ultraModel: 'mock:gamma' });
-    await advance(
-      id,
-      'initial',
-      0,
-      models.map((m) => ok(m)),
-    );
-    await advance(
-      id,
-      'meta',
-      1,
-      models.map((m) => ok(m)),
-    );
-    await advance(
-      id,
-      'hyper',
-      2,
-      models.map((m) => ok(m, `${m} revised`)),
-    );
-    const ultra = await collectJob(id, 3);
-    expect(ultra.data).toMatchObject({ stage: 'ultra', models: ['mock:gamma'] });
-    const [child] = await childrenOf(id, 3, 1);
-    expect(child.data.messages[0].content).toContain('### Response C\nmock:gamma revised');
-    await advance(id, 'ultra', 3, [ok('mock:gamma', 'final')]);
-    const finish = await eventually(() => results.getJob(`${id}_finish`));
-    expect(finish.data).toMatchObject({
-      status: 'completed',
-      result: { stage: 'ultra', model: 'mock:gamma' },
-      error: null,
+    const parent = await analyses.getJob(`${id}_0`);
+    expect(parent).toMatchObject({ name: 'stage.collect', data: { stage: 'initial', stageIndex: 0, models } });
+    const first = await callOf(id, 0, 0);
+    expect(first.messages.at(-1)!.content).toBe('## Question\nHow do tides work?');
+    const review = await callOf(id, 1, 1);
+    expect(review.messages[0]!.content).toContain('## Your earlier answer\nmock:beta on initial');
+    expect(review.messages[0]!.content).toContain('### Response A\nmock:alpha on initial');
+    expect((await modelTasks.getJob(`${id}_0_0`))!.opts).toMatchObject({
+      attempts: 3,
+      ignoreDependencyOnFailure: true,
     });
   });
 
-  it('falls back to the next surviving model when the ultra model fails, and fails when none is left', async () => {
-    const id = await start({ models: ['mock:alpha', 'mock:beta'] });
-    await advance(id, 'initial', 0, [ok('mock:alpha'), ok('mock:beta')]);
-    await advance(id, 'meta', 1, [ok('mock:alpha'), ok('mock:beta')]);
-    await advance(id, 'hyper', 2, [ok('mock:alpha'), ok('mock:beta')]);
-    await advance(id, 'ultra', 3, [failed('mock:alpha')]);
-    expect((await collectJob(id, 4)).data).toMatchObject({ stage: 'ultra', stageIndex: 4, models: ['mock:beta'] });
-    await advance(id, 'ultra', 4, [failed('mock:beta')]);
-    const finish = await eventually(() => results.getJob(`${id}_finish`));
-    expect(finish.data).toMatchObject({ status: 'failed', result: null, error: { code: 'synthesis_failed' } });
+  it('drops a model that failed and builds the next stage from the others', async () => {
+    const id = await start({}, { 'initial/mock:beta': 'fail' });
+    await finishOf(id);
+    const initial = await recordOf(id, 0);
+    expect(initial.outputs[1]).toMatchObject({
+      model: 'mock:beta',
+      status: 'failed',
+      error: { category: 'rate_limit' },
+    });
+    expect((await recordOf(id, 1)).outputs.map((o) => o.model)).toEqual(['mock:alpha', 'mock:gamma']);
+    const alphaReview = await callOf(id, 1, 0);
+    expect(alphaReview.messages[0]!.content).toContain('### Response A\nmock:gamma on initial');
+    expect(alphaReview.messages[0]!.content).not.toContain('Response B');
+    expect((await finishOf(id)).expectedOutputs).toBe(3 + 2 + 2 + 1);
   });
 
-  it('fails the analysis when every model fails in a stage', async () => {
-    const id = await start();
-    await advance(id, 'initial', 0, models.map(failed));
-    const finish = await eventually(() => results.getJob(`${id}_finish`));
-    expect(finish.data).toMatchObject({
+  it('records a task that died for good as a failed output naming the cause', async () => {
+    const id = await start({}, { 'initial/mock:gamma': 'crash' });
+    const initial = await recordOf(id, 0);
+    expect(initial.outputs[2]).toMatchObject({
+      model: 'mock:gamma',
       status: 'failed',
-      error: { code: 'all_models_failed', message: expect.stringContaining('mock:beta') },
+      error: { category: 'worker_lost', message: expect.stringContaining('mock:gamma crashed in initial') },
+    });
+    expect((await finishOf(id)).status).toBe('completed');
+  });
+
+  it('falls back to the next survivor when the ultra model fails, and fails when none is left', async () => {
+    const pair = ['mock:alpha', 'mock:beta'];
+    const rescued = await start({ models: pair }, { 'ultra/mock:alpha': 'fail' });
+    expect(await finishOf(rescued)).toMatchObject({
+      status: 'completed',
+      result: { model: 'mock:beta' },
+      expectedOutputs: 8,
+    });
+    expect((await recordOf(rescued, 4)).outputs.map((o) => o.model)).toEqual(['mock:beta']);
+
+    const lost = await start({ models: pair }, { 'ultra/mock:alpha': 'fail', 'ultra/mock:beta': 'fail' });
+    expect(await finishOf(lost)).toMatchObject({
+      status: 'failed',
+      result: null,
+      error: { code: 'synthesis_failed', message: expect.stringContaining('mock:beta (rate_limit)') },
+    });
+  });
+
+  it('fails the analysis, naming models and causes, when every model fails in a stage', async () => {
+    const id = await start(
+      {},
+      { 'initial/mock:alpha': 'fail', 'initial/mock:beta': 'fail', 'initial/mock:gamma': 'crash' },
+    );
+    const finish = await finishOf(id);
+    expect(finish).toMatchObject({ status: 'failed', result: null, expectedOutputs: 3 });
+    expect(finish.error).toEqual({
+      code: 'all_models_failed',
+      message: expect.stringContaining('mock:alpha (rate_limit), mock:beta (rate_limit), mock:gamma (worker_lost)'),
     });
   });
 
   it('rejects a job with invalid data without retrying it', async () => {
     const job = await analyses.add(
-      'stage.advance',
-      { schemaVersion: SCHEMA_VERSION, analysisId: 'not-a-uuid' },
+      'stage.collect',
+      { schemaVersion: SCHEMA_VERSION, analysisId: 'x' },
       { attempts: 3 },
     );
-    const state = await eventually(async () => ((await job.getState()) === 'failed' ? 'failed' : undefined));
-    expect(state).toBe('failed');
+    await eventually('job to fail', async () => ((await job.getState()) === 'failed' ? true : undefined));
     expect((await analyses.getJob(job.id!))?.attemptsMade).toBe(1);
   });
 });

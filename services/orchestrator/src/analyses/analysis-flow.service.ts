@@ -3,19 +3,30 @@ import { Injectable } from '@nestjs/common';
 import {
   type AnalysisFinishJob,
   type AnalysisStartJob,
+  type ModelCallResult,
   type ModelId,
   QueueName,
   SCHEMA_VERSION,
-  type StageAdvanceJob,
+  type StageCollectJob,
+  type StageRecordJob,
 } from '@ultra/contracts';
-import type { Queue } from 'bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import type { StageContext } from '../patterns/pattern';
 import { patternDefinition } from '../patterns/pattern-registry';
 import { type AnalysisContext, AnalysisContextRepository } from './analysis-context.repository';
 import { StageLauncher } from './stage-launcher.service';
 
-const finishOptions = { attempts: 5, backoff: { type: 'exponential', delay: 200 }, removeOnComplete: { age: 3_600 } };
+const resultsJob: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 200 },
+  removeOnComplete: { age: 3_600 },
+  removeOnFail: { age: 7 * 86_400 },
+};
+/** The finish waits in results until every stage record is stored; these retries are that wait. */
+const finishJob: JobsOptions = { ...resultsJob, attempts: 12, backoff: { type: 'exponential', delay: 25 } };
+
+type Outcome = Pick<AnalysisFinishJob, 'status' | 'result' | 'error'>;
 
 /** Advances an analysis through its pattern: which stage runs next, with which models, or how it ends. */
 @Injectable()
@@ -36,7 +47,7 @@ export class AnalysisFlowService {
       this.results.add(
         'analysis.started',
         { schemaVersion: SCHEMA_VERSION, analysisId, requestId },
-        { ...finishOptions, jobId: `${analysisId}_started` },
+        { ...resultsJob, jobId: `${analysisId}_started` },
       ),
       this.launcher.launch({
         analysisId,
@@ -50,45 +61,78 @@ export class AnalysisFlowService {
     this.logger.info({ stage: first.name, models: spec.models }, 'analysis started');
   }
 
-  async advance(job: StageAdvanceJob): Promise<void> {
-    const { analysisId, stage, stageIndex, outputs } = job;
-    const context = await this.contexts.recordRun(analysisId, { stageIndex, stage, outputs });
+  /**
+   * A stage's flow has completed: remember its texts, hand its outputs to results (stored off the critical path)
+   * and, at the same time, start the next stage or end the analysis.
+   */
+  async advance(job: StageCollectJob, outputs: ModelCallResult[]): Promise<void> {
+    const { analysisId, stage, stageIndex } = job;
+    const run = { stageIndex, stage, outputs: outputs.map(({ model, status, text }) => ({ model, status, text })) };
+    const context = await this.contexts.recordRun(analysisId, run);
+    const record: StageRecordJob = { ...this.envelope(job), stage, stageIndex, outputs };
+    await Promise.all([
+      this.results.add('stage.record', record, { ...resultsJob, jobId: `${analysisId}_${stageIndex}_record` }),
+      this.next(job, context, outputs),
+    ]);
+    this.logger.info(
+      {
+        stage,
+        completed: outputs.filter((o) => o.status === 'completed').length,
+        failed: outputs.filter((o) => o.status === 'failed').length,
+      },
+      'stage completed',
+    );
+  }
+
+  private next(job: StageCollectJob, context: AnalysisContext, outputs: ModelCallResult[]): Promise<void> {
     const stages = patternDefinition(context.spec.pattern).stages;
-    const position = stages.findIndex((s) => s.name === stage);
+    const position = stages.findIndex((s) => s.name === job.stage);
     const current = stages[position];
-    if (!current) throw new Error(`stage ${stage} is not part of pattern ${context.spec.pattern}`);
-    const completed = this.completedModels(context, outputs);
+    if (!current) throw new Error(`stage ${job.stage} is not part of pattern ${context.spec.pattern}`);
+    const done = new Set(outputs.filter((o) => o.status === 'completed').map((o) => o.model));
+    const completed = context.spec.models.filter((m) => done.has(m));
 
     if (current.participants === 'ultra') {
       const winner = completed[0];
-      if (winner) return this.finish(job, { status: 'completed', result: { stage, model: winner }, error: null });
+      if (winner)
+        return this.finish(job, context, {
+          status: 'completed',
+          result: { stage: job.stage, model: winner },
+          error: null,
+        });
       const fallback = this.nextUltraCandidate(context, position);
       if (!fallback) {
-        return this.finish(job, {
+        const message = `every model that could synthesize failed in stage ${job.stage}: ${describeFailures(outputs)}`;
+        return this.finish(job, context, {
           status: 'failed',
           result: null,
-          error: { code: 'synthesis_failed', message: `every model that could synthesize failed in stage ${stage}` },
+          error: { code: 'synthesis_failed', message },
         });
       }
-      this.logger.warn({ stage, fallback }, 'ultra model failed; falling back to the next surviving model');
+      this.logger.warn({ stage: job.stage, fallback }, 'ultra model failed; falling back to the next surviving model');
       return this.launchStage(job, context, position, [fallback]);
     }
-
     if (completed.length === 0) {
-      const failed = outputs.map((o) => o.model).join(', ');
-      return this.finish(job, {
+      const message = `every model failed in stage ${job.stage}, none is left: ${describeFailures(outputs)}`;
+      return this.finish(job, context, {
         status: 'failed',
         result: null,
-        error: { code: 'all_models_failed', message: `every model failed in stage ${stage} (${failed}); none is left` },
+        error: { code: 'all_models_failed', message },
       });
     }
-    const next = stages[position + 1];
-    if (!next) return this.finish(job, { status: 'completed', result: { stage, model: completed[0] }, error: null });
-    const models = next.participants === 'all' ? completed : [this.ultraOf(context, completed)];
+    const following = stages[position + 1];
+    if (!following) {
+      return this.finish(job, context, {
+        status: 'completed',
+        result: { stage: job.stage, model: completed[0] as ModelId },
+        error: null,
+      });
+    }
+    const models = following.participants === 'all' ? completed : [this.ultraOf(context, completed)];
     return this.launchStage(job, context, position + 1, models);
   }
 
-  private launchStage(job: StageAdvanceJob, context: AnalysisContext, position: number, models: ModelId[]) {
+  private launchStage(job: StageCollectJob, context: AnalysisContext, position: number, models: ModelId[]) {
     const stage = patternDefinition(context.spec.pattern).stages[position];
     if (!stage) throw new Error(`no stage at position ${position}`);
     return this.launcher.launch({
@@ -113,44 +157,39 @@ export class AnalysisFlowService {
     return { prompt: context.spec.prompt, outputs };
   }
 
-  private completedModels(context: AnalysisContext, outputs: StageAdvanceJob['outputs']): ModelId[] {
-    const done = new Set(outputs.filter((o) => o.status === 'completed').map((o) => o.model));
-    return context.spec.models.filter((m) => done.has(m));
-  }
-
   /** The chosen ultra model if it is still in the analysis, else the first model that is. */
   private ultraOf(context: AnalysisContext, survivors: ModelId[]): ModelId {
-    return survivors.includes(context.spec.ultraModel) ? context.spec.ultraModel : survivors[0];
+    return survivors.includes(context.spec.ultraModel) ? context.spec.ultraModel : (survivors[0] as ModelId);
   }
 
   /** After an ultra failure: the next model that survived the stage before and has not tried to synthesize yet. */
   private nextUltraCandidate(context: AnalysisContext, position: number): ModelId | undefined {
     const stages = patternDefinition(context.spec.pattern).stages;
-    const previous = stages[position - 1]?.name;
-    const ultra = stages[position]?.name;
-    const runs = context.runs;
-    const survivors = new Set(
-      runs
-        .filter((r) => r.stage === previous)
-        .flatMap((r) => r.outputs.filter((o) => o.status === 'completed').map((o) => o.model)),
-    );
-    const tried = new Set(runs.filter((r) => r.stage === ultra).flatMap((r) => r.outputs.map((o) => o.model)));
+    const [previous, ultra] = [stages[position - 1]?.name, stages[position]?.name];
+    const completedIn = (stage: string | undefined) =>
+      context.runs
+        .filter((r) => r.stage === stage)
+        .flatMap((r) => r.outputs.filter((o) => o.status === 'completed').map((o) => o.model));
+    const survivors = new Set(completedIn(previous));
+    const tried = new Set(context.runs.filter((r) => r.stage === ultra).flatMap((r) => r.outputs.map((o) => o.model)));
     const ordered = [context.spec.ultraModel, ...context.spec.models.filter((m) => m !== context.spec.ultraModel)];
     return ordered.find((m) => survivors.has(m) && !tried.has(m));
   }
 
-  private async finish(
-    job: StageAdvanceJob,
-    outcome: Pick<AnalysisFinishJob, 'status' | 'result' | 'error'>,
-  ): Promise<void> {
-    const data: AnalysisFinishJob = {
-      schemaVersion: SCHEMA_VERSION,
-      analysisId: job.analysisId,
-      requestId: job.requestId,
-      ...outcome,
-    };
-    await this.results.add('analysis.finish', data, { ...finishOptions, jobId: `${job.analysisId}_finish` });
+  private async finish(job: StageCollectJob, context: AnalysisContext, outcome: Outcome): Promise<void> {
+    const expectedOutputs = context.runs.reduce((n, run) => n + run.outputs.length, 0);
+    const data: AnalysisFinishJob = { ...this.envelope(job), ...outcome, expectedOutputs };
+    await this.results.add('analysis.finish', data, { ...finishJob, jobId: `${job.analysisId}_finish` });
     await this.contexts.release(job.analysisId);
     this.logger.info({ status: outcome.status, result: outcome.result, error: outcome.error }, 'analysis finished');
   }
+
+  private envelope(job: StageCollectJob) {
+    return { schemaVersion: SCHEMA_VERSION, analysisId: job.analysisId, requestId: job.requestId } as const;
+  }
+}
+
+/** "mock:beta (provider_unavailable), mock:delta (timeout)": which models failed, and why, for the analysis error. */
+function describeFailures(outputs: ModelCallResult[]): string {
+  return outputs.map((o) => `${o.model} (${o.error?.category ?? o.status})`).join(', ');
 }

@@ -18,7 +18,11 @@ export interface StageLaunch {
   context: StageContext;
 }
 
-/** Adds one stage as a BullMQ flow: a `stage.collect` parent on results, one `model.call` child per model. */
+/**
+ * Adds one stage as a BullMQ flow: a `stage.collect` parent on the analyses queue, one `model.call` child per
+ * model. BullMQ moves the parent to the queue in the same script that completes the last child, so the next stage
+ * starts without polling.
+ */
 @Injectable()
 export class StageLauncher {
   constructor(
@@ -32,7 +36,7 @@ export class StageLauncher {
     const collect: StageCollectJob = { ...envelope, stage: stage.name, stageIndex, models };
     await this.flows.add({
       name: 'stage.collect',
-      queueName: QueueName.Results,
+      queueName: QueueName.Analyses,
       data: collect,
       opts: {
         jobId: `${analysisId}_${stageIndex}`,
@@ -57,7 +61,7 @@ export class StageLauncher {
             jobId: `${analysisId}_${stageIndex}_${i}`,
             attempts: this.config.MODEL_CALL_ATTEMPTS,
             backoff: { type: 'exponential', delay: this.config.MODEL_CALL_BACKOFF_MS },
-            // A task that dies for good must not block its stage: results records it as failed.
+            // A task that dies for good must not block its stage: the collector records it as failed.
             ignoreDependencyOnFailure: true,
             removeOnComplete: { age: 3_600 },
             removeOnFail: { age: 7 * 86_400 },

@@ -14,6 +14,11 @@ import { StageOutputEntity } from './stage-output.entity';
 
 export type NewStageOutput = Omit<StageOutputEntity, 'id' | 'createdAt'>;
 
+export interface AnalysisProgress {
+  status: AnalysisStatus;
+  storedOutputs: number;
+}
+
 export interface AnalysisEnd {
   status: typeof AnalysisStatus.Completed | typeof AnalysisStatus.Failed;
   result: { stage: StageName; model: ModelId } | null;
@@ -83,11 +88,11 @@ export class AnalysesRepository {
   }
 
   /**
-   * Stores a stage's outputs and marks the analysis running. One statement, so it is atomic and costs a single
-   * round trip on the stage's critical path; outputs already stored (a re-delivered collect) are left alone.
-   * False when the analysis is unknown.
+   * Stores a stage run's outputs and marks a queued analysis running. One statement, so it is atomic and costs a
+   * single round trip; outputs already stored (a re-delivered stage.record) are left alone by the natural key.
+   * The number of rows this call inserted, or null when the analysis is unknown.
    */
-  async recordStageOutputs(analysisId: string, outputs: readonly NewStageOutput[]): Promise<boolean> {
+  async recordStageOutputs(analysisId: string, outputs: readonly NewStageOutput[]): Promise<number | null> {
     const rows = outputs.map((o) => ({
       stage: o.stage,
       stage_index: o.stageIndex,
@@ -100,7 +105,7 @@ export class AnalysesRepository {
       output_tokens: o.outputTokens,
       finish_reason: o.finishReason,
     }));
-    const result = await this.dataSource.query<{ found: number }[]>(
+    const result = await this.dataSource.query<{ found: number; inserted: number }[]>(
       `WITH touched AS (
          UPDATE analyses
             SET status = CASE WHEN status = $2 THEN $3 ELSE status END, updated_at = ${NOW_MS()}
@@ -116,11 +121,13 @@ export class AnalysesRepository {
                 status varchar, text text, error jsonb, latency_ms integer, input_tokens integer,
                 output_tokens integer, finish_reason text)
          ON CONFLICT (analysis_id, stage, model) DO NOTHING
+         RETURNING 1
        )
-       SELECT count(*)::int AS found FROM touched`,
+       SELECT (SELECT count(*) FROM touched)::int AS found, (SELECT count(*) FROM inserted)::int AS inserted`,
       [analysisId, AnalysisStatus.Queued, AnalysisStatus.Running, JSON.stringify(rows)],
     );
-    return (result[0]?.found ?? 0) > 0;
+    const [counts] = result;
+    return counts && counts.found > 0 ? counts.inserted : null;
   }
 
   /** queued → running; a no-op for an analysis that is already further along. */
@@ -134,8 +141,13 @@ export class AnalysesRepository {
     return Boolean(updated.affected);
   }
 
-  /** Records how the analysis ended. The first end wins, so a re-delivered finish changes nothing. */
-  async finish(analysisId: string, end: AnalysisEnd): Promise<boolean> {
+  /**
+   * Records how the analysis ended, but only once at least `expectedOutputs` outputs are stored: stage records
+   * are stored concurrently and may still be on their way. The count sits in the WHERE so checking and ending
+   * are one statement, with no window for a record to land in between. The first end wins, so a re-delivered
+   * finish changes nothing. True when this call ended the analysis.
+   */
+  async finish(analysisId: string, end: AnalysisEnd, expectedOutputs: number): Promise<boolean> {
     const updated = await this.dataSource
       .createQueryBuilder()
       .update(AnalysisEntity)
@@ -148,7 +160,21 @@ export class AnalysesRepository {
         updatedAt: NOW_MS,
       })
       .where('id = :analysisId AND status NOT IN (:...ended)', { analysisId, ended: ENDED })
+      .andWhere('(SELECT count(*) FROM stage_outputs WHERE analysis_id = :analysisId) >= :expectedOutputs', {
+        expectedOutputs,
+      })
       .execute();
     return Boolean(updated.affected);
+  }
+
+  /** Where an analysis stands for a finish that changed nothing: its status and how many outputs are stored. */
+  async progressOf(analysisId: string): Promise<AnalysisProgress | null> {
+    const rows = await this.dataSource.query<AnalysisProgress[]>(
+      `SELECT a.status, (SELECT count(*) FROM stage_outputs o WHERE o.analysis_id = a.id)::int AS "storedOutputs"
+         FROM analyses a
+        WHERE a.id = $1`,
+      [analysisId],
+    );
+    return rows[0] ?? null;
   }
 }

@@ -5,7 +5,7 @@ export const STAGE_OUTPUT_NATURAL_KEY = 'stage_outputs_analysis_stage_model_key'
 
 /**
  * What one model answered in one stage of one analysis. (analysis_id, stage, model) is the natural key: a
- * re-delivered stage.collect inserts with ON CONFLICT DO NOTHING and so never duplicates a row.
+ * re-delivered stage.record inserts with ON CONFLICT DO NOTHING and so never duplicates a row.
  */
 @Entity({ name: 'stage_outputs' })
 @Unique(STAGE_OUTPUT_NATURAL_KEY, ['analysisId', 'stage', 'model'])

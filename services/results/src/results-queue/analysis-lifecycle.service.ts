@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AnalysisFinishJob, AnalysisStartedJob } from '@ultra/contracts';
+import { AnalysisStatus, type AnalysisFinishJob, type AnalysisStartedJob } from '@ultra/contracts';
 import { UnrecoverableError } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { AnalysesRepository } from '../analyses/analyses.repository';
@@ -19,28 +19,33 @@ export class AnalysisLifecycleService {
       this.logger.info('analysis running');
       return;
     }
-    await this.requireAnalysis(job.analysisId);
+    if (!(await this.repository.findById(job.analysisId))) throw unknownAnalysis(job.analysisId);
     this.logger.debug('analysis already past queued; started ignored');
   }
 
+  /**
+   * Ends the analysis once all its outputs are stored. Until then the job throws an ordinary error, so BullMQ
+   * retries it with the backoff the orchestrator chose: the API never shows an analysis ended without them.
+   */
   async finish(job: AnalysisFinishJob): Promise<void> {
-    const changed = await this.repository.finish(job.analysisId, {
-      status: job.status,
-      result: job.result,
-      error: job.error,
-    });
-    if (changed) {
-      this.logger.info({ status: job.status }, 'analysis finished');
+    const end = { status: job.status, result: job.result, error: job.error };
+    if (await this.repository.finish(job.analysisId, end, job.expectedOutputs)) {
+      this.logger.info({ status: job.status, outputs: job.expectedOutputs }, 'analysis finished');
       return;
     }
-    await this.requireAnalysis(job.analysisId);
-    this.logger.info('analysis had already ended; finish ignored');
-  }
 
-  /** A job for an analysis that was never created cannot succeed on retry. */
-  private async requireAnalysis(analysisId: string): Promise<void> {
-    if (!(await this.repository.findById(analysisId))) {
-      throw new UnrecoverableError(`analysis ${analysisId} does not exist`);
+    const progress = await this.repository.progressOf(job.analysisId);
+    if (!progress) throw unknownAnalysis(job.analysisId);
+    if (progress.status === AnalysisStatus.Completed || progress.status === AnalysisStatus.Failed) {
+      this.logger.info({ status: progress.status }, 'analysis had already ended; finish ignored');
+      return;
     }
+    // Also thrown when the last record landed between the two queries: the next attempt then succeeds.
+    throw new Error(`outputs pending: ${progress.storedOutputs} of ${job.expectedOutputs} stored`);
   }
+}
+
+/** A job for an analysis that was never created cannot succeed on retry. */
+function unknownAnalysis(analysisId: string): UnrecoverableError {
+  return new UnrecoverableError(`analysis ${analysisId} does not exist`);
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
   type AnalysisView,
+  type ErrorCategory,
+  type JobNameOn,
   type JobOf,
-  type ModelCallJob,
   type ModelCallResult,
   type ModelId,
   QueueName,
@@ -10,7 +11,7 @@ import {
   type StageName,
 } from '@ultra/contracts';
 import { redisOptionsFromUrl, runMigrations } from '@ultra/platform';
-import { FlowProducer, Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { Job, type JobsOptions, Queue } from 'bullmq';
 import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import { eventually } from '../../../../test/support/eventually';
@@ -18,55 +19,19 @@ import { jsonRequest } from '../../../../test/support/http';
 import { startTestHttpService, type TestHttpService } from '../../../../test/support/http-service';
 import { type TestRedis, useTestRedis } from '../../../../test/support/redis';
 import { resultsDatabase } from '../database/results-database.options';
-import { advanceJobId } from './stage-collect.service';
+
+type ResultsJobName = JobNameOn<typeof QueueName.Results>;
+type Envelope = JobOf<'analysis.started'>;
 
 let db: TestDatabase;
 let redis: TestRedis;
 let service: TestHttpService;
-let flows: FlowProducer;
 let results: Queue;
-let analyses: Queue<JobOf<'stage.advance'>>;
-let modelWorker: Worker<ModelCallJob, ModelCallResult>;
 
 const userId = randomUUID();
-const analysisId = randomUUID();
-const requestId = `req-${randomUUID()}`;
 const models: ModelId[] = ['mock:alpha', 'mock:beta', 'mock:gamma'];
-const envelope = { schemaVersion: SCHEMA_VERSION, analysisId, requestId } satisfies JobOf<'analysis.started'>;
-
-/** What the fake provider-worker does per stage/model; anything else answers normally. */
-const behaviour: Record<string, 'fail' | 'throw'> = {
-  'initial/mock:beta': 'fail',
-  'initial/mock:gamma': 'throw',
-  'meta/mock:beta': 'throw',
-  'meta/mock:gamma': 'throw',
-};
-
-function answer(job: Job<ModelCallJob>): Promise<ModelCallResult> {
-  const { stage, model } = job.data;
-  const outcome = behaviour[`${stage}/${model}`];
-  if (outcome === 'throw') return Promise.reject(new UnrecoverableError(`${model} crashed in ${stage}`));
-  if (outcome === 'fail') {
-    return Promise.resolve({
-      model,
-      status: 'failed',
-      text: null,
-      error: { category: 'rate_limit', message: 'slow down' },
-      latencyMs: 7,
-      usage: { inputTokens: 0, outputTokens: 0 },
-      finishReason: null,
-    });
-  }
-  return Promise.resolve({
-    model,
-    status: 'completed',
-    text: `${model} on ${stage}`,
-    error: null,
-    latencyMs: 20,
-    usage: { inputTokens: 10, outputTokens: 4 },
-    finishReason: 'stop',
-  });
-}
+/** What the orchestrator sets on results jobs; a finish waiting for its outputs relies on it. */
+const retries: JobsOptions = { attempts: 12, backoff: { type: 'exponential', delay: 25 } };
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -76,15 +41,20 @@ beforeAll(async () => {
     () => jest.requireActual<typeof import('../app.module')>('../app.module').AppModule,
     { DATABASE_URL: db.url, REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix, LOG_LEVEL: 'error' },
   );
-  const bull = { connection: redisOptionsFromUrl(redis.url), prefix: redis.prefix };
-  flows = new FlowProducer(bull);
-  results = new Queue(QueueName.Results, bull);
-  analyses = new Queue(QueueName.Analyses, bull);
-  modelWorker = new Worker<ModelCallJob, ModelCallResult>(QueueName.ModelTasks, answer, {
-    ...bull,
-    concurrency: 8,
-  });
+  results = new Queue(QueueName.Results, { connection: redisOptionsFromUrl(redis.url), prefix: redis.prefix });
+});
 
+afterAll(async () => {
+  await results?.close();
+  await service?.close();
+  await db?.drop();
+  await redis?.stop();
+});
+
+/** A new queued analysis, as the gateway creates it; returns the envelope its jobs carry. */
+async function createAnalysis(): Promise<Envelope> {
+  const analysisId = randomUUID();
+  const requestId = `req-${randomUUID()}`;
   const created = await jsonRequest(service.url, 'POST', '/internal/analyses', {
     body: {
       id: analysisId,
@@ -97,19 +67,52 @@ beforeAll(async () => {
     },
   });
   expect(created.status).toBe(201);
-});
+  return { schemaVersion: SCHEMA_VERSION, analysisId, requestId };
+}
 
-afterAll(async () => {
-  await modelWorker?.close();
-  await flows?.close();
-  await results?.close();
-  await analyses?.close();
-  await service?.close();
-  await db?.drop();
-  await redis?.stop();
-});
+function add<N extends ResultsJobName>(name: N, data: JobOf<N>, opts: JobsOptions = {}): Promise<Job> {
+  return results.add(name, data, { ...retries, ...opts });
+}
 
-async function view(): Promise<AnalysisView> {
+function answered(model: ModelId, stage: StageName): ModelCallResult {
+  return {
+    model,
+    status: 'completed',
+    text: `${model} on ${stage}`,
+    error: null,
+    latencyMs: 20,
+    usage: { inputTokens: 10, outputTokens: 4 },
+    finishReason: 'stop',
+  };
+}
+
+function failedCall(model: ModelId, category: ErrorCategory, message: string): ModelCallResult {
+  return {
+    model,
+    status: 'failed',
+    text: null,
+    error: { category, message },
+    latencyMs: 7,
+    usage: { inputTokens: 0, outputTokens: 0 },
+    finishReason: null,
+  };
+}
+
+function stageRecord(
+  envelope: Envelope,
+  stage: StageName,
+  stageIndex: number,
+  outputs: ModelCallResult[],
+): JobOf<'stage.record'> {
+  return { ...envelope, stage, stageIndex, outputs };
+}
+
+/** Adds a stage.record under the job id the orchestrator uses. */
+function record(data: JobOf<'stage.record'>): Promise<Job> {
+  return add('stage.record', data, { jobId: `${data.analysisId}_${data.stageIndex}_record` });
+}
+
+async function view(analysisId: string): Promise<AnalysisView> {
   const response = await jsonRequest<AnalysisView>(
     service.url,
     'GET',
@@ -119,165 +122,197 @@ async function view(): Promise<AnalysisView> {
   return response.body;
 }
 
-async function outputRows(stage: StageName): Promise<{ model: string; status: string }[]> {
+async function storedOutputs(analysisId: string): Promise<number> {
   const client = new Client({ connectionString: db.url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ model: string; status: string }>(
-      'SELECT model, status FROM stage_outputs WHERE analysis_id = $1 AND stage = $2 ORDER BY model',
-      [analysisId, stage],
+    const { rows } = await client.query<{ stored: number }>(
+      'SELECT count(*)::int AS stored FROM stage_outputs WHERE analysis_id = $1',
+      [analysisId],
     );
-    return rows;
+    return rows[0]?.stored ?? 0;
   } finally {
     await client.end();
   }
 }
 
-/** The orchestrator's part: one stage as a flow, a stage.collect parent over one model.call per model. */
-async function runStage(stage: StageName, stageIndex: number, stageModels: ModelId[]): Promise<Job> {
-  const data: JobOf<'stage.collect'> = { ...envelope, stage, stageIndex, models: stageModels };
-  const flow = await flows.add({
-    name: 'stage.collect',
-    queueName: QueueName.Results,
-    data,
-    opts: { jobId: `${analysisId}_${stage}_${stageIndex}_collect` },
-    children: stageModels.map((model) => ({
-      name: 'model.call',
-      queueName: QueueName.ModelTasks,
-      data: { ...envelope, stage, model, messages: [{ role: 'user', content: 'Is P = NP?' }], options: {} },
-      opts: { ignoreDependencyOnFailure: true, attempts: 1 },
-    })),
-  });
-  return flow.job;
-}
-
-async function advanceJob(stage: StageName, stageIndex: number): Promise<Job> {
-  return eventually(`stage.advance for ${stage}`, () =>
-    Job.fromId(analyses, advanceJobId({ analysisId, stage, stageIndex })),
-  );
-}
-
-/** The job once it is in `state`, finished after `after` (ms) if given. State first: a job read earlier may be stale. */
-async function finished(queue: Queue, id: string | undefined, state: 'completed' | 'failed', after = 0): Promise<Job> {
+/** The job once it is in `state`. State first: a job read before it settles may be stale. */
+async function settled(job: Job, state: 'completed' | 'failed'): Promise<Job> {
+  const id = job.id ?? '';
   return eventually(`job ${id} to be ${state}`, async () => {
-    if (!id || (await queue.getJobState(id)) !== state) return undefined;
-    const job = await Job.fromId(queue, id);
-    return job && (job.finishedOn ?? 0) > after ? job : undefined;
+    if ((await results.getJobState(id)) !== state) return undefined;
+    return Job.fromId(results, id);
   });
 }
 
 describe('results queue', () => {
-  it('marks the analysis running on analysis.started', async () => {
-    const job = await results.add('analysis.started', envelope);
-    await finished(results, job.id, 'completed');
-    const current = await view();
-    expect(current.status).toBe('running');
-    expect(current.stages.map((s) => s.status)).toEqual(['running', 'pending', 'pending', 'pending']);
-  });
+  describe('one analysis, stage by stage', () => {
+    let envelope: Envelope;
+    const initial = () =>
+      stageRecord(envelope, 'initial', 0, [
+        answered('mock:alpha', 'initial'),
+        failedCall('mock:beta', 'rate_limit', 'slow down'),
+        failedCall('mock:gamma', 'worker_lost', 'the model task ended without a result'),
+      ]);
 
-  it('stores a stage’s outputs, lost tasks included, then adds stage.advance', async () => {
-    await runStage('initial', 0, models);
-    const advance = await advanceJob('initial', 0);
-    expect(advance.name).toBe('stage.advance');
-    expect(advance.data).toEqual({
-      ...envelope,
-      stage: 'initial',
-      stageIndex: 0,
-      outputs: [
-        { model: 'mock:alpha', status: 'completed', text: 'mock:alpha on initial' },
-        { model: 'mock:beta', status: 'failed', text: null },
-        { model: 'mock:gamma', status: 'failed', text: null },
-      ],
+    beforeAll(async () => {
+      envelope = await createAnalysis();
     });
 
-    const [initial, meta] = (await view()).stages;
-    expect(initial?.status).toBe('completed');
-    expect(meta?.status).toBe('running');
-    expect(initial?.outputs).toEqual([
-      {
-        model: 'mock:alpha',
-        status: 'completed',
-        text: 'mock:alpha on initial',
-        latencyMs: 20,
-        usage: { inputTokens: 10, outputTokens: 4 },
-      },
-      {
-        model: 'mock:beta',
+    it('marks the analysis running on analysis.started', async () => {
+      await settled(await add('analysis.started', envelope), 'completed');
+      const current = await view(envelope.analysisId);
+      expect(current.status).toBe('running');
+      expect(current.stages.map((s) => s.status)).toEqual(['running', 'pending', 'pending', 'pending']);
+    });
+
+    it('stores every output of a stage.record, failed ones with their error, and shows them', async () => {
+      await settled(await record(initial()), 'completed');
+
+      const current = await view(envelope.analysisId);
+      expect(current.stages.map((s) => s.status)).toEqual(['completed', 'running', 'pending', 'pending']);
+      expect(current.stages[0]?.outputs).toEqual([
+        {
+          model: 'mock:alpha',
+          status: 'completed',
+          text: 'mock:alpha on initial',
+          latencyMs: 20,
+          usage: { inputTokens: 10, outputTokens: 4 },
+        },
+        {
+          model: 'mock:beta',
+          status: 'failed',
+          text: null,
+          error: { category: 'rate_limit', message: 'slow down' },
+          latencyMs: 7,
+          usage: { inputTokens: 0, outputTokens: 0 },
+        },
+        {
+          model: 'mock:gamma',
+          status: 'failed',
+          text: null,
+          error: { category: 'worker_lost', message: 'the model task ended without a result' },
+          latencyMs: 7,
+          usage: { inputTokens: 0, outputTokens: 0 },
+        },
+      ]);
+      expect(current.usage).toEqual({ inputTokens: 10, outputTokens: 4 });
+    });
+
+    it('adds no rows when the same stage.record is delivered again', async () => {
+      const before = await view(envelope.analysisId);
+      const again = await add('stage.record', initial(), { jobId: `${envelope.analysisId}_0_record_again` });
+      await settled(again, 'completed');
+
+      expect(await storedOutputs(envelope.analysisId)).toBe(3);
+      const after = await view(envelope.analysisId);
+      expect(after.stages).toEqual(before.stages);
+      expect(after.usage).toEqual(before.usage);
+    });
+  });
+
+  describe('a finish that arrives before the last stage.record', () => {
+    let envelope: Envelope;
+    let done: AnalysisView;
+
+    beforeAll(async () => {
+      envelope = await createAnalysis();
+    });
+
+    it('is retried until the outputs are stored, then completes the analysis', async () => {
+      // No analysis.started here: the first record also moves the analysis out of queued.
+      await Promise.all([
+        record(
+          stageRecord(
+            envelope,
+            'initial',
+            0,
+            models.map((m) => answered(m, 'initial')),
+          ),
+        ),
+        record(stageRecord(envelope, 'meta', 1, [answered('mock:alpha', 'meta'), answered('mock:beta', 'meta')])),
+        record(stageRecord(envelope, 'hyper', 2, [answered('mock:alpha', 'hyper')])),
+      ]);
+      await eventually('three stages stored', async () => (await storedOutputs(envelope.analysisId)) === 6);
+
+      const finish = await add(
+        'analysis.finish',
+        {
+          ...envelope,
+          status: 'completed',
+          expectedOutputs: 7,
+          result: { stage: 'ultra', model: 'mock:alpha' },
+          error: null,
+        },
+        { jobId: `${envelope.analysisId}_finish` },
+      );
+      const waiting = await eventually('the finish to be retried', async () => {
+        const job = await Job.fromId(results, finish.id ?? '');
+        return job && job.attemptsMade >= 1 ? job : undefined;
+      });
+      expect(waiting.failedReason).toBe('outputs pending: 6 of 7 stored');
+      const early = await view(envelope.analysisId);
+      expect(early.status).toBe('running');
+      expect(early.stages.map((s) => s.status)).toEqual(['completed', 'completed', 'completed', 'running']);
+
+      await record(stageRecord(envelope, 'ultra', 3, [answered('mock:alpha', 'ultra')]));
+      const finished = await settled(finish, 'completed');
+      expect(finished.attemptsMade).toBeGreaterThanOrEqual(1);
+
+      done = await view(envelope.analysisId);
+      expect(done.status).toBe('completed');
+      expect(done.completedAt).not.toBeNull();
+      expect(done.result).toEqual({ model: 'mock:alpha', text: 'mock:alpha on ultra' });
+      expect(done.stages.map((s) => s.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
+      expect(done.usage).toEqual({ inputTokens: 70, outputTokens: 28 });
+      expect(done).not.toHaveProperty('error');
+    });
+
+    it('changes nothing when another finish arrives for the ended analysis', async () => {
+      const late = await add('analysis.finish', {
+        ...envelope,
         status: 'failed',
-        text: null,
-        error: { category: 'rate_limit', message: 'slow down' },
-        latencyMs: 7,
-        usage: { inputTokens: 0, outputTokens: 0 },
-      },
-      {
-        model: 'mock:gamma',
+        expectedOutputs: 99,
+        result: null,
+        error: { code: 'late', message: 'too late' },
+      });
+      const settledLate = await settled(late, 'completed');
+      expect(settledLate.attemptsMade).toBe(1);
+      expect(await view(envelope.analysisId)).toEqual(done);
+    });
+  });
+
+  describe('jobs that cannot succeed', () => {
+    const unknown: Envelope = { schemaVersion: SCHEMA_VERSION, analysisId: randomUUID(), requestId: 'req-unknown' };
+
+    it('fails a stage.record for an unknown analysis without retries', async () => {
+      const job = await record(stageRecord(unknown, 'initial', 0, [answered('mock:alpha', 'initial')]));
+      const failed = await settled(job, 'failed');
+      expect(failed.attemptsMade).toBe(1);
+      expect(failed.failedReason).toBe(`analysis ${unknown.analysisId} does not exist`);
+      expect(await storedOutputs(unknown.analysisId)).toBe(0);
+    });
+
+    it('fails an analysis.finish for an unknown analysis without retries', async () => {
+      const job = await add('analysis.finish', {
+        ...unknown,
         status: 'failed',
-        text: null,
-        error: { category: 'worker_lost', message: 'mock:gamma crashed in initial' },
-        latencyMs: 0,
-        usage: { inputTokens: 0, outputTokens: 0 },
-      },
-    ]);
-  });
-
-  it('does not duplicate rows or the advance when a stage.collect runs again', async () => {
-    const parent = await finished(results, `${analysisId}_initial_0_collect`, 'completed');
-    await parent.retry('completed');
-    await finished(results, parent.id, 'completed', parent.finishedOn);
-    expect(await outputRows('initial')).toHaveLength(3);
-    const advances = (await analyses.getJobs()).filter((j) => j.name === 'stage.advance' && j.data.stage === 'initial');
-    expect(advances).toHaveLength(1);
-  });
-
-  it('pairs several lost tasks with their own failure reasons', async () => {
-    await runStage('meta', 1, models);
-    await advanceJob('meta', 1);
-    const meta = (await view()).stages[1];
-    expect(meta?.status).toBe('completed');
-    expect(meta?.outputs.map((o) => [o.model, o.status, o.error?.message])).toEqual([
-      ['mock:alpha', 'completed', undefined],
-      ['mock:beta', 'failed', 'mock:beta crashed in meta'],
-      ['mock:gamma', 'failed', 'mock:gamma crashed in meta'],
-    ]);
-  });
-
-  it('shows the analysis completed with its result and total usage after analysis.finish', async () => {
-    await runStage('hyper', 2, ['mock:alpha']);
-    await advanceJob('hyper', 2);
-    await runStage('ultra', 3, ['mock:alpha']);
-    await advanceJob('ultra', 3);
-    const finish = await results.add('analysis.finish', {
-      ...envelope,
-      status: 'completed',
-      result: { stage: 'ultra', model: 'mock:alpha' },
-      error: null,
+        expectedOutputs: 0,
+        result: null,
+        error: { code: 'no_models_left', message: 'every model failed' },
+      });
+      const failed = await settled(job, 'failed');
+      expect(failed.attemptsMade).toBe(1);
+      expect(failed.failedReason).toBe(`analysis ${unknown.analysisId} does not exist`);
     });
-    await finished(results, finish.id, 'completed');
 
-    const done = await view();
-    expect(done.status).toBe('completed');
-    expect(done.completedAt).not.toBeNull();
-    expect(done.result).toEqual({ model: 'mock:alpha', text: 'mock:alpha on ultra' });
-    expect(done.stages.map((s) => s.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
-    // alpha answered in all four stages; every failure used no tokens.
-    expect(done.usage).toEqual({ inputTokens: 40, outputTokens: 16 });
-    expect(done).not.toHaveProperty('error');
-
-    // The first end wins: a late or re-delivered finish changes nothing.
-    const late = await results.add('analysis.finish', {
-      ...envelope,
-      status: 'failed',
-      result: null,
-      error: { code: 'late', message: 'too late' },
+    it('fails a job with invalid data for good on its first attempt', async () => {
+      const envelope = await createAnalysis();
+      const job = await results.add('analysis.finish', { ...envelope, status: 'maybe' }, retries);
+      const failed = await settled(job, 'failed');
+      expect(failed.attemptsStarted).toBe(1);
+      expect(failed.failedReason).toContain('invalid job "analysis.finish"');
+      expect((await view(envelope.analysisId)).status).toBe('queued');
     });
-    await finished(results, late.id, 'completed');
-    expect(await view()).toEqual(done);
-  });
-
-  it('fails a job with invalid data for good, without retries', async () => {
-    const job = await results.add('analysis.finish', { ...envelope, status: 'maybe' }, { attempts: 3 });
-    const failed = await finished(results, job.id, 'failed');
-    expect(failed.attemptsStarted).toBe(1);
-    expect(failed.failedReason).toContain('invalid job "analysis.finish"');
   });
 });

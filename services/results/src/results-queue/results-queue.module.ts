@@ -3,28 +3,15 @@ import { Module } from '@nestjs/common';
 import { QueueName } from '@ultra/contracts';
 import { AnalysesModule } from '../analyses/analyses.module';
 import { AnalysisLifecycleService } from './analysis-lifecycle.service';
-import { ChildFailuresService } from './child-failures.service';
 import { ResultsProcessor } from './results.processor';
-import { StageCollectService } from './stage-collect.service';
+import { StageRecordService } from './stage-record.service';
 
-/** Jobs results adds are kept briefly for inspection; failures longer, for post-mortems. */
-const defaultJobOptions = {
-  attempts: 3,
-  backoff: { type: 'exponential', delay: 500 },
-  removeOnComplete: { count: 1_000 },
-  removeOnFail: { count: 5_000 },
-};
-
+/**
+ * Results only consumes its own queue: the orchestrator adds every job on it with the attempts and backoff that
+ * job needs, so no default job options are set here.
+ */
 @Module({
-  imports: [
-    AnalysesModule,
-    BullModule.registerQueue(
-      { name: QueueName.Results },
-      { name: QueueName.Analyses, defaultJobOptions },
-      // Read only: to find which model a failed child task was for.
-      { name: QueueName.ModelTasks },
-    ),
-  ],
-  providers: [ResultsProcessor, StageCollectService, AnalysisLifecycleService, ChildFailuresService],
+  imports: [AnalysesModule, BullModule.registerQueue({ name: QueueName.Results })],
+  providers: [ResultsProcessor, StageRecordService, AnalysisLifecycleService],
 })
 export class ResultsQueueModule {}

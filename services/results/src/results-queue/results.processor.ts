@@ -2,11 +2,11 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { type BeforeApplicationShutdown, Inject, type OnApplicationBootstrap } from '@nestjs/common';
 import { assertNever, QueueName } from '@ultra/contracts';
 import { APP_CONFIG, parseQueueJob } from '@ultra/platform';
-import type { Job } from 'bullmq';
+import { type Job, UnrecoverableError } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import type { ResultsConfig } from '../config/results.config';
 import { AnalysisLifecycleService } from './analysis-lifecycle.service';
-import { StageCollectService } from './stage-collect.service';
+import { StageRecordService } from './stage-record.service';
 
 /**
  * The one consumer of the results queue. The worker is created without autorun because its concurrency comes
@@ -16,7 +16,7 @@ import { StageCollectService } from './stage-collect.service';
 export class ResultsProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: ResultsConfig,
-    private readonly stages: StageCollectService,
+    private readonly stageRecords: StageRecordService,
     private readonly lifecycle: AnalysisLifecycleService,
     private readonly logger: PinoLogger,
   ) {
@@ -27,9 +27,13 @@ export class ResultsProcessor extends WorkerHost implements OnApplicationBootstr
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.config.RESULTS_CONCURRENCY;
     this.worker.on('error', (error) => this.logger.error({ err: error }, 'results worker error'));
-    this.worker.on('failed', (job, error) =>
-      this.logger.warn({ err: error, jobId: job?.id, job: job?.name, attemptsMade: job?.attemptsMade }, 'job failed'),
-    );
+    this.worker.on('failed', (job, error) => {
+      const context = { err: error, jobId: job?.id, job: job?.name, attemptsMade: job?.attemptsMade };
+      // A finish waiting for its outputs fails on purpose until they are stored; only a final failure is news.
+      const willRetry = job && !(error instanceof UnrecoverableError) && job.attemptsMade < (job.opts.attempts ?? 1);
+      if (willRetry) this.logger.info(context, 'job will be retried');
+      else this.logger.warn(context, 'job failed');
+    });
     this.worker.run().catch((error: unknown) => this.logger.error({ err: error }, 'results worker stopped'));
   }
 
@@ -44,8 +48,8 @@ export class ResultsProcessor extends WorkerHost implements OnApplicationBootstr
     return this.logger.runInContext(
       async () => {
         switch (item.name) {
-          case 'stage.collect':
-            return this.stages.collect(job, item.data);
+          case 'stage.record':
+            return this.stageRecords.record(item.data);
           case 'analysis.started':
             return this.lifecycle.started(item.data);
           case 'analysis.finish':

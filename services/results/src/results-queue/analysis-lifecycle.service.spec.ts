@@ -1,0 +1,64 @@
+import type { AnalysisFinishJob } from '@ultra/contracts';
+import { UnrecoverableError } from 'bullmq';
+import type { PinoLogger } from 'nestjs-pino';
+import type { AnalysesRepository, AnalysisProgress } from '../analyses/analyses.repository';
+import { AnalysisLifecycleService } from './analysis-lifecycle.service';
+
+const finishJob: AnalysisFinishJob = {
+  schemaVersion: 1,
+  analysisId: '0b9f2a4e-8a57-4c2e-9c3f-6f1d2b3c4d5e',
+  requestId: 'req-1',
+  status: 'completed',
+  expectedOutputs: 7,
+  result: { stage: 'ultra', model: 'mock:alpha' },
+  error: null,
+};
+
+const logger = { setContext: jest.fn(), info: jest.fn(), debug: jest.fn() } as unknown as PinoLogger;
+
+/** The service over a repository whose conditional finish answers `ended` and whose progress is `progress`. */
+function serviceWith(ended: boolean, progress: AnalysisProgress | null) {
+  const repository = {
+    finish: jest.fn().mockResolvedValue(ended),
+    progressOf: jest.fn().mockResolvedValue(progress),
+  };
+  return { repository, service: new AnalysisLifecycleService(repository as unknown as AnalysesRepository, logger) };
+}
+
+describe('AnalysisLifecycleService.finish', () => {
+  it('ends the analysis in one conditional update when the outputs are stored', async () => {
+    const { repository, service } = serviceWith(true, null);
+    await service.finish(finishJob);
+    expect(repository.finish).toHaveBeenCalledWith(
+      finishJob.analysisId,
+      { status: 'completed', result: finishJob.result, error: null },
+      7,
+    );
+    expect(repository.progressOf).not.toHaveBeenCalled();
+  });
+
+  it('fails for good for an unknown analysis', async () => {
+    const { service } = serviceWith(false, null);
+    await expect(service.finish(finishJob)).rejects.toBeInstanceOf(UnrecoverableError);
+  });
+
+  it('ignores a finish for an analysis that has already ended', async () => {
+    const { service } = serviceWith(false, { status: 'failed', storedOutputs: 2 });
+    await expect(service.finish(finishJob)).resolves.toBeUndefined();
+  });
+
+  it('asks for a retry while outputs are still on their way', async () => {
+    const { service } = serviceWith(false, { status: 'running', storedOutputs: 5 });
+    const error: unknown = await service.finish(finishJob).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(UnrecoverableError);
+    expect((error as Error).message).toBe('outputs pending: 5 of 7 stored');
+  });
+
+  it('asks for a retry when the last output landed between the update and the check', async () => {
+    const { service } = serviceWith(false, { status: 'running', storedOutputs: 7 });
+    const error: unknown = await service.finish(finishJob).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(UnrecoverableError);
+  });
+});

@@ -59,7 +59,7 @@ function build() {
   log('building (cached by Nx; only changed packages rebuild)');
   const run = spawnSync(
     process.execPath,
-    [resolve(root, 'node_modules/nx/bin/nx.js'), 'run-many', '-t', 'build', '--output-style=static'],
+    [require.resolve('nx/bin/nx'), 'run-many', '-t', 'build', '--output-style=static'],
     {
       cwd: root,
       stdio: ['ignore', 'ignore', 'inherit'],

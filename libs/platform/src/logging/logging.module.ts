@@ -2,6 +2,7 @@ import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
+import { destination } from 'pino';
 import { APP_CONFIG } from '../config/config.module';
 import type { LogConfig } from '../config/config';
 
@@ -36,19 +37,24 @@ export class LoggingModule {
           inject: [APP_CONFIG],
           useFactory: (config: LogConfig) => ({
             forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
-            pinoHttp: {
-              name: service,
-              level: config.LOG_LEVEL,
-              base: { service, pid: process.pid },
-              redact: { paths: redactedPaths, censor: '[redacted]' },
-              genReqId: (req, res) => {
-                const id = requestIdOf(req);
-                res.setHeader(REQUEST_ID_HEADER, id);
-                return id;
+            pinoHttp: [
+              {
+                name: service,
+                level: config.LOG_LEVEL,
+                base: { service, pid: process.pid },
+                redact: { paths: redactedPaths, censor: '[redacted]' },
+                genReqId: (req, res) => {
+                  const id = requestIdOf(req);
+                  res.setHeader(REQUEST_ID_HEADER, id);
+                  return id;
+                },
+                customProps: (req) => ({ requestId: req.id }),
+                quietReqLogger: true,
               },
-              customProps: (req) => ({ requestId: req.id }),
-              quietReqLogger: true,
-            },
+              // Asynchronous writes keep log I/O off the hot path: lines written while one write is in flight go
+              // out together. pino flushes what is buffered when the process exits.
+              destination({ dest: 1, sync: false }),
+            ],
           }),
         }),
       ],

@@ -1,4 +1,4 @@
-import { InjectQueue } from '@nestjs/bullmq';
+import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import {
   type AnalysisFinishJob,
@@ -10,12 +10,12 @@ import {
   type StageCollectJob,
   type StageRecordJob,
 } from '@ultra/contracts';
-import type { JobsOptions, Queue } from 'bullmq';
+import type { FlowProducer, JobsOptions, Queue } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import type { StageContext } from '../patterns/pattern';
 import { patternDefinition } from '../patterns/pattern-registry';
 import { type AnalysisContext, AnalysisContextRepository } from './analysis-context.repository';
-import { StageLauncher } from './stage-launcher.service';
+import { STAGE_FLOWS, StageLauncher } from './stage-launcher.service';
 
 const resultsJob: JobsOptions = {
   attempts: 5,
@@ -23,10 +23,11 @@ const resultsJob: JobsOptions = {
   removeOnComplete: { age: 3_600 },
   removeOnFail: { age: 7 * 86_400 },
 };
-/** The finish waits in results until every stage record is stored; these retries are that wait. */
+/** Should an earlier stage record still be on its way, results retries the finish until it is stored. */
 const finishJob: JobsOptions = { ...resultsJob, attempts: 12, backoff: { type: 'exponential', delay: 25 } };
 
 type Outcome = Pick<AnalysisFinishJob, 'status' | 'result' | 'error'>;
+type Decision = { kind: 'finish'; outcome: Outcome } | { kind: 'launch'; position: number; models: ModelId[] };
 
 /** Advances an analysis through its pattern: which stage runs next, with which models, or how it ends. */
 @Injectable()
@@ -35,6 +36,7 @@ export class AnalysisFlowService {
     private readonly contexts: AnalysisContextRepository,
     private readonly launcher: StageLauncher,
     @InjectQueue(QueueName.Results) private readonly results: Queue,
+    @InjectFlowProducer(STAGE_FLOWS) private readonly flows: FlowProducer,
     private readonly logger: PinoLogger,
   ) {}
 
@@ -62,74 +64,62 @@ export class AnalysisFlowService {
   }
 
   /**
-   * A stage's flow has completed: remember its texts, hand its outputs to results (stored off the critical path)
-   * and, at the same time, start the next stage or end the analysis.
+   * A stage's flow has completed: remember its texts, then start the next stage while results stores this one
+   * (off the critical path), or end the analysis.
    */
   async advance(job: StageCollectJob, outputs: ModelCallResult[]): Promise<void> {
     const { analysisId, stage, stageIndex } = job;
     const run = { stageIndex, stage, outputs: outputs.map(({ model, status, text }) => ({ model, status, text })) };
     const context = await this.contexts.recordRun(analysisId, run);
     const record: StageRecordJob = { ...this.envelope(job), stage, stageIndex, outputs };
-    await Promise.all([
-      this.results.add('stage.record', record, { ...resultsJob, jobId: `${analysisId}_${stageIndex}_record` }),
-      this.next(job, context, outputs),
-    ]);
-    this.logger.info(
-      {
-        stage,
-        completed: outputs.filter((o) => o.status === 'completed').length,
-        failed: outputs.filter((o) => o.status === 'failed').length,
-      },
-      'stage completed',
-    );
+    const decision = this.decide(job, context, outputs);
+    if (decision.kind === 'finish') {
+      await this.finish(job, context, record, decision.outcome);
+    } else {
+      await Promise.all([
+        this.results.add('stage.record', record, { ...resultsJob, jobId: this.recordJobId(record) }),
+        this.launchStage(job, context, decision.position, decision.models),
+      ]);
+    }
+    const failed = outputs.filter((o) => o.status === 'failed').length;
+    this.logger.info({ stage, completed: outputs.length - failed, failed }, 'stage completed');
   }
 
-  private next(job: StageCollectJob, context: AnalysisContext, outputs: ModelCallResult[]): Promise<void> {
+  private decide(job: StageCollectJob, context: AnalysisContext, outputs: ModelCallResult[]): Decision {
     const stages = patternDefinition(context.spec.pattern).stages;
     const position = stages.findIndex((s) => s.name === job.stage);
     const current = stages[position];
     if (!current) throw new Error(`stage ${job.stage} is not part of pattern ${context.spec.pattern}`);
     const done = new Set(outputs.filter((o) => o.status === 'completed').map((o) => o.model));
     const completed = context.spec.models.filter((m) => done.has(m));
+    const finish = (outcome: Outcome): Decision => ({ kind: 'finish', outcome });
+    const succeed = (model: ModelId) =>
+      finish({ status: 'completed', result: { stage: job.stage, model }, error: null });
+    const fail = (code: string, message: string) =>
+      finish({ status: 'failed', result: null, error: { code, message } });
 
     if (current.participants === 'ultra') {
-      const winner = completed[0];
-      if (winner)
-        return this.finish(job, context, {
-          status: 'completed',
-          result: { stage: job.stage, model: winner },
-          error: null,
-        });
+      if (completed[0]) return succeed(completed[0]);
       const fallback = this.nextUltraCandidate(context, position);
       if (!fallback) {
-        const message = `every model that could synthesize failed in stage ${job.stage}: ${describeFailures(outputs)}`;
-        return this.finish(job, context, {
-          status: 'failed',
-          result: null,
-          error: { code: 'synthesis_failed', message },
-        });
+        return fail(
+          'synthesis_failed',
+          `every model that could synthesize failed in stage ${job.stage}: ${describeFailures(outputs)}`,
+        );
       }
       this.logger.warn({ stage: job.stage, fallback }, 'ultra model failed; falling back to the next surviving model');
-      return this.launchStage(job, context, position, [fallback]);
+      return { kind: 'launch', position, models: [fallback] };
     }
     if (completed.length === 0) {
-      const message = `every model failed in stage ${job.stage}, none is left: ${describeFailures(outputs)}`;
-      return this.finish(job, context, {
-        status: 'failed',
-        result: null,
-        error: { code: 'all_models_failed', message },
-      });
+      return fail(
+        'all_models_failed',
+        `every model failed in stage ${job.stage}, none is left: ${describeFailures(outputs)}`,
+      );
     }
     const following = stages[position + 1];
-    if (!following) {
-      return this.finish(job, context, {
-        status: 'completed',
-        result: { stage: job.stage, model: completed[0] as ModelId },
-        error: null,
-      });
-    }
+    if (!following) return succeed(completed[0] as ModelId);
     const models = following.participants === 'all' ? completed : [this.ultraOf(context, completed)];
-    return this.launchStage(job, context, position + 1, models);
+    return { kind: 'launch', position: position + 1, models };
   }
 
   private launchStage(job: StageCollectJob, context: AnalysisContext, position: number, models: ModelId[]) {
@@ -176,12 +166,33 @@ export class AnalysisFlowService {
     return ordered.find((m) => survivors.has(m) && !tried.has(m));
   }
 
-  private async finish(job: StageCollectJob, context: AnalysisContext, outcome: Outcome): Promise<void> {
+  /**
+   * Ends the analysis: `analysis.finish` as the parent of the last `stage.record`, so results stores the last
+   * outputs before it applies the end. Earlier records are covered by the finish's `expectedOutputs` check.
+   */
+  private async finish(job: StageCollectJob, context: AnalysisContext, record: StageRecordJob, outcome: Outcome) {
     const expectedOutputs = context.runs.reduce((n, run) => n + run.outputs.length, 0);
     const data: AnalysisFinishJob = { ...this.envelope(job), ...outcome, expectedOutputs };
-    await this.results.add('analysis.finish', data, { ...finishJob, jobId: `${job.analysisId}_finish` });
+    await this.flows.add({
+      name: 'analysis.finish',
+      queueName: QueueName.Results,
+      data,
+      opts: { ...finishJob, jobId: `${job.analysisId}_finish` },
+      children: [
+        {
+          name: 'stage.record',
+          queueName: QueueName.Results,
+          data: record,
+          opts: { ...resultsJob, jobId: this.recordJobId(record) },
+        },
+      ],
+    });
     await this.contexts.release(job.analysisId);
     this.logger.info({ status: outcome.status, result: outcome.result, error: outcome.error }, 'analysis finished');
+  }
+
+  private recordJobId(record: StageRecordJob): string {
+    return `${record.analysisId}_${record.stageIndex}_record`;
   }
 
   private envelope(job: StageCollectJob) {

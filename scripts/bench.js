@@ -5,11 +5,12 @@
 const { writeFileSync } = require('node:fs');
 const os = require('node:os');
 const { resolve } = require('node:path');
+const { redisOptionsFromUrl } = require('@ultra/platform');
+const { Queue } = require('bullmq');
 const { startBenchStack } = require('./lib/bench-stack');
 
 const log = (message) => process.stdout.write(`[bench] ${message}\n`);
 const MODELS = ['mock:alpha', 'mock:beta', 'mock:gamma'];
-const STAGES = 4;
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 100);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 400);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 50);
@@ -31,13 +32,45 @@ async function api(baseUrl, token, method, path, body) {
   return json;
 }
 
-/** Submits one analysis and waits for it; returns the pipeline time recorded by the store (created → completed). */
+/**
+ * Stage cycles of one analysis from BullMQ's own timestamps: from the moment the orchestrator starts a stage (its
+ * processing of analysis.start or of the previous stage.collect) to the moment it starts on that stage's
+ * stage.collect. With instant models, each cycle is Ultra's whole overhead for one stage. Each cycle is split into
+ * the orchestrator's step (until the flow is added), the provider-workers picking the tasks up, the tasks
+ * themselves, and BullMQ handing the finished stage back.
+ */
+async function stagePhases(queues, id) {
+  const parents = await Promise.all([
+    queues.analyses.getJob(id),
+    ...[0, 1, 2, 3].map((i) => queues.analyses.getJob(`${id}_${i}`)),
+  ]);
+  return Promise.all(
+    parents.slice(1).map(async (collect, i) => {
+      const tasks = await Promise.all(collect.data.models.map((_, k) => queues.modelTasks.getJob(`${id}_${i}_${k}`)));
+      const [start, added] = [parents[i].processedOn, Math.min(...tasks.map((t) => t.timestamp))];
+      const [picked, answered] = [
+        Math.min(...tasks.map((t) => t.processedOn)),
+        Math.max(...tasks.map((t) => t.finishedOn)),
+      ];
+      return {
+        cycle: collect.processedOn - start,
+        orchestrator: added - start,
+        pickup: picked - added,
+        tasks: answered - picked,
+        handback: collect.processedOn - answered,
+      };
+    }),
+  );
+}
+
+/** Submits one analysis and waits for it; returns its id and the pipeline time in the store (created → completed). */
 async function runOne(baseUrl, token, prompt) {
   const accepted = await api(baseUrl, token, 'POST', '/api/analyze', { prompt, models: MODELS });
   for (;;) {
     const view = await api(baseUrl, token, 'GET', `/api/analyses/${accepted.id}`);
     if (view.status === 'failed') throw new Error(`analysis failed: ${JSON.stringify(view.error)}`);
-    if (view.status === 'completed') return Date.parse(view.completedAt) - Date.parse(view.createdAt);
+    if (view.status === 'completed')
+      return { id: accepted.id, ms: Date.parse(view.completedAt) - Date.parse(view.createdAt) };
     // Slow polling keeps the measuring from loading the machine; the timings come from the store, not from here.
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -50,12 +83,19 @@ async function main() {
       email: `bench-${Date.now()}@example.com`,
       password: 'benchmark password',
     });
-    for (let i = 0; i < 10; i++) await runOne(stack.baseUrl, accessToken, `warm-up ${i}`);
+    for (let i = 0; i < 20; i++) await runOne(stack.baseUrl, accessToken, `warm-up ${i}`);
 
     log(`sequential: ${SEQUENTIAL} analyses, one at a time`);
-    const pipeline = [];
-    for (let i = 0; i < SEQUENTIAL; i++) pipeline.push(await runOne(stack.baseUrl, accessToken, `sequential ${i}`));
-    const perStage = pipeline.map((ms) => ms / STAGES);
+    const runs = [];
+    for (let i = 0; i < SEQUENTIAL; i++) runs.push(await runOne(stack.baseUrl, accessToken, `sequential ${i}`));
+    const pipeline = runs.map((r) => r.ms);
+
+    const bull = { connection: redisOptionsFromUrl(stack.redisUrl), prefix: stack.prefix };
+    const queues = { analyses: new Queue('analyses', bull), modelTasks: new Queue('model-tasks', bull) };
+    const phases = (await Promise.all(runs.map((r) => stagePhases(queues, r.id)))).flat();
+    await Promise.all(Object.values(queues).map((q) => q.close()));
+    const perStage = phases.map((p) => p.cycle);
+    const mean = (key) => round(phases.reduce((sum, p) => sum + p[key], 0) / phases.length);
 
     log(`concurrent: ${CONCURRENT} analyses, ${IN_FLIGHT} in flight`);
     const started = performance.now();
@@ -65,7 +105,7 @@ async function main() {
       Array.from({ length: IN_FLIGHT }, async () => {
         while (next < CONCURRENT) {
           const i = next++;
-          concurrent.push(await runOne(stack.baseUrl, accessToken, `concurrent ${i}`));
+          concurrent.push((await runOne(stack.baseUrl, accessToken, `concurrent ${i}`)).ms);
         }
       }),
     );
@@ -75,6 +115,11 @@ async function main() {
     const rows = {
       'per-stage overhead p50 (ms)': round(percentile(perStage, 50)),
       'per-stage overhead p95 (ms)': round(percentile(perStage, 95)),
+      'per-stage overhead mean (ms)': mean('cycle'),
+      '… of which orchestrator step, mean (ms)': mean('orchestrator'),
+      '… of which provider-workers pick up, mean (ms)': mean('pickup'),
+      '… of which model tasks (instant models), mean (ms)': mean('tasks'),
+      '… of which BullMQ hands the stage back, mean (ms)': mean('handback'),
       'whole analysis p50, 4 stages (ms)': round(percentile(pipeline, 50)),
       'whole analysis p95, 4 stages (ms)': round(percentile(pipeline, 95)),
       [`throughput, ${IN_FLIGHT} in flight (analyses/s)`]: round(CONCURRENT / seconds, 1),
@@ -93,9 +138,10 @@ function writeReport(rows, engine) {
     '# Benchmarks',
     '',
     'Written by `npm run bench` (scripts/bench.js). The mock models answer instantly (`MOCK_LATENCY_MS=0`), so every',
-    'millisecond below is Ultra’s own: gateway → orchestrator → provider-workers → results over BullMQ, and the',
-    'Postgres writes. Pipeline time is taken from the store’s `createdAt` → `completedAt`; per-stage overhead is that',
-    'divided by the four stages of the `confidence` pattern (3 models; 10 model calls per analysis).',
+    'millisecond below is Ultra’s own. Per-stage overhead is one stage cycle, from BullMQ’s own timestamps: from the',
+    'orchestrator starting a stage to it starting on that stage’s collected results (flow added, provider-workers pick',
+    'up and answer, BullMQ moves the parent). A whole analysis is the store’s `createdAt` → `completedAt`: four stages',
+    'of the `confidence` pattern with 3 models (10 model calls), plus the start and the final write.',
     '',
     `Target (issue 2): at most 5 ms per stage above the providers’ own latency.`,
     '',

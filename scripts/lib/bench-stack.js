@@ -86,7 +86,7 @@ function startService(name, env) {
   return { name, child, ready };
 }
 
-/** Starts everything; returns { baseUrl, engine, stop }. */
+/** Starts everything; returns { baseUrl, engine, redisUrl, prefix, stop }. */
 async function startBenchStack({ workers, env: extraEnv, log }) {
   const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
   const redis = await ensureRedis(redisUrl, log);
@@ -129,7 +129,7 @@ async function startBenchStack({ workers, env: extraEnv, log }) {
     await stop();
     throw error;
   }
-  return { baseUrl: `http://127.0.0.1:${port}`, engine: database.engine, stop };
+  return { baseUrl: `http://127.0.0.1:${port}`, engine: database.engine, redisUrl, prefix: env.QUEUE_PREFIX, stop };
 }
 
 module.exports = { startBenchStack };

@@ -47,18 +47,19 @@ export class AnalysisContextRepository {
       .exec();
   }
 
-  /** Records a stage run and returns the whole context, in one round trip. Recording the same run twice is harmless. */
-  async recordRun(analysisId: string, run: StageRun): Promise<AnalysisContext> {
+  /** The whole context in one round trip. */
+  async load(analysisId: string): Promise<AnalysisContext> {
+    return this.parse(analysisId, await this.redis.hgetall(this.key(analysisId)));
+  }
+
+  /** Records a stage run; recording the same run twice is harmless. */
+  async saveRun(analysisId: string, run: StageRun): Promise<void> {
     const key = this.key(analysisId);
-    const results = await this.redis
+    await this.redis
       .multi()
       .hset(key, `run:${run.stageIndex}`, JSON.stringify(run))
       .expire(key, this.config.ANALYSIS_CONTEXT_TTL_S)
-      .hgetall(key)
       .exec();
-    const [error, fields] = results?.[2] ?? [new Error('transaction aborted'), null];
-    if (error) throw error;
-    return this.parse(analysisId, fields as Record<string, string>);
   }
 
   /** Keeps an ended analysis' context a little longer, so a re-delivered last event still finds it. */

@@ -100,15 +100,15 @@ describe('orchestrator on real Redis, with stages as real BullMQ flows', () => {
       ['hyper', models],
       ['ultra', ['mock:alpha']],
     ]);
-    expect(records[0]!.outputs[0]).toMatchObject({ status: 'completed', usage: { inputTokens: 10, outputTokens: 4 } });
+    expect(records[0].outputs[0]).toMatchObject({ status: 'completed', usage: { inputTokens: 10, outputTokens: 4 } });
 
     const parent = await analyses.getJob(`${id}_0`);
     expect(parent).toMatchObject({ name: 'stage.collect', data: { stage: 'initial', stageIndex: 0, models } });
     const first = await callOf(id, 0, 0);
     expect(first.messages.at(-1)!.content).toBe('## Question\nHow do tides work?');
     const review = await callOf(id, 1, 1);
-    expect(review.messages[0]!.content).toContain('## Your earlier answer\nmock:beta on initial');
-    expect(review.messages[0]!.content).toContain('### Response A\nmock:alpha on initial');
+    expect(review.messages[0].content).toContain('## Your earlier answer\nmock:beta on initial');
+    expect(review.messages[0].content).toContain('### Response A\nmock:alpha on initial');
     expect((await modelTasks.getJob(`${id}_0_0`))!.opts).toMatchObject({
       attempts: 3,
       ignoreDependencyOnFailure: true,
@@ -126,8 +126,8 @@ describe('orchestrator on real Redis, with stages as real BullMQ flows', () => {
     });
     expect((await recordOf(id, 1)).outputs.map((o) => o.model)).toEqual(['mock:alpha', 'mock:gamma']);
     const alphaReview = await callOf(id, 1, 0);
-    expect(alphaReview.messages[0]!.content).toContain('### Response A\nmock:gamma on initial');
-    expect(alphaReview.messages[0]!.content).not.toContain('Response B');
+    expect(alphaReview.messages[0].content).toContain('### Response A\nmock:gamma on initial');
+    expect(alphaReview.messages[0].content).not.toContain('Response B');
     expect((await finishOf(id)).expectedOutputs).toBe(3 + 2 + 2 + 1);
   });
 

@@ -10,11 +10,12 @@ import {
   type StageCollectJob,
   type StageRecordJob,
 } from '@ultra/contracts';
-import type { FlowProducer, JobsOptions, Queue } from 'bullmq';
+import type { FlowProducer, Job, JobsOptions, Queue } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import type { StageContext } from '../patterns/pattern';
 import { patternDefinition } from '../patterns/pattern-registry';
 import { type AnalysisContext, AnalysisContextRepository } from './analysis-context.repository';
+import { StageCollector } from './stage-collector.service';
 import { STAGE_FLOWS, StageLauncher } from './stage-launcher.service';
 
 const resultsJob: JobsOptions = {
@@ -37,6 +38,7 @@ export class AnalysisFlowService {
     private readonly launcher: StageLauncher,
     @InjectQueue(QueueName.Results) private readonly results: Queue,
     @InjectFlowProducer(STAGE_FLOWS) private readonly flows: FlowProducer,
+    private readonly collector: StageCollector,
     private readonly logger: PinoLogger,
   ) {}
 
@@ -64,21 +66,24 @@ export class AnalysisFlowService {
   }
 
   /**
-   * A stage's flow has completed: remember its texts, then start the next stage while results stores this one
-   * (off the critical path), or end the analysis.
+   * A stage's flow has completed: read its outputs (and, meanwhile, the analysis' context), then start the next
+   * stage while results stores this one off the critical path, or end the analysis.
    */
-  async advance(job: StageCollectJob, outputs: ModelCallResult[]): Promise<void> {
-    const { analysisId, stage, stageIndex } = job;
+  async advance(job: Job, data: StageCollectJob): Promise<void> {
+    const { analysisId, stage, stageIndex } = data;
+    const [outputs, before] = await Promise.all([this.collector.collect(job, data), this.contexts.load(analysisId)]);
     const run = { stageIndex, stage, outputs: outputs.map(({ model, status, text }) => ({ model, status, text })) };
-    const context = await this.contexts.recordRun(analysisId, run);
-    const record: StageRecordJob = { ...this.envelope(job), stage, stageIndex, outputs };
-    const decision = this.decide(job, context, outputs);
+    // A re-delivered collect replaces its own run instead of counting it twice.
+    const context = { ...before, runs: [...before.runs.filter((r) => r.stageIndex !== stageIndex), run] };
+    const record: StageRecordJob = { ...this.envelope(data), stage, stageIndex, outputs };
+    const decision = this.decide(data, context, outputs);
     if (decision.kind === 'finish') {
-      await this.finish(job, context, record, decision.outcome);
+      await this.finish(data, context, record, decision.outcome);
     } else {
       await Promise.all([
+        this.contexts.saveRun(analysisId, run),
         this.results.add('stage.record', record, { ...resultsJob, jobId: this.recordJobId(record) }),
-        this.launchStage(job, context, decision.position, decision.models),
+        this.launchStage(data, context, decision.position, decision.models),
       ]);
     }
     const failed = outputs.filter((o) => o.status === 'failed').length;
@@ -117,7 +122,7 @@ export class AnalysisFlowService {
       );
     }
     const following = stages[position + 1];
-    if (!following) return succeed(completed[0] as ModelId);
+    if (!following) return succeed(completed[0]);
     const models = following.participants === 'all' ? completed : [this.ultraOf(context, completed)];
     return { kind: 'launch', position: position + 1, models };
   }
@@ -149,7 +154,7 @@ export class AnalysisFlowService {
 
   /** The chosen ultra model if it is still in the analysis, else the first model that is. */
   private ultraOf(context: AnalysisContext, survivors: ModelId[]): ModelId {
-    return survivors.includes(context.spec.ultraModel) ? context.spec.ultraModel : (survivors[0] as ModelId);
+    return survivors.includes(context.spec.ultraModel) ? context.spec.ultraModel : survivors[0];
   }
 
   /** After an ultra failure: the next model that survived the stage before and has not tried to synthesize yet. */
@@ -173,21 +178,23 @@ export class AnalysisFlowService {
   private async finish(job: StageCollectJob, context: AnalysisContext, record: StageRecordJob, outcome: Outcome) {
     const expectedOutputs = context.runs.reduce((n, run) => n + run.outputs.length, 0);
     const data: AnalysisFinishJob = { ...this.envelope(job), ...outcome, expectedOutputs };
-    await this.flows.add({
-      name: 'analysis.finish',
-      queueName: QueueName.Results,
-      data,
-      opts: { ...finishJob, jobId: `${job.analysisId}_finish` },
-      children: [
-        {
-          name: 'stage.record',
-          queueName: QueueName.Results,
-          data: record,
-          opts: { ...resultsJob, jobId: this.recordJobId(record) },
-        },
-      ],
-    });
-    await this.contexts.release(job.analysisId);
+    await Promise.all([
+      this.flows.add({
+        name: 'analysis.finish',
+        queueName: QueueName.Results,
+        data,
+        opts: { ...finishJob, jobId: `${job.analysisId}_finish` },
+        children: [
+          {
+            name: 'stage.record',
+            queueName: QueueName.Results,
+            data: record,
+            opts: { ...resultsJob, jobId: this.recordJobId(record) },
+          },
+        ],
+      }),
+      this.contexts.release(job.analysisId),
+    ]);
     this.logger.info({ status: outcome.status, result: outcome.result, error: outcome.error }, 'analysis finished');
   }
 

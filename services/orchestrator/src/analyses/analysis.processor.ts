@@ -6,14 +6,12 @@ import type { Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { orchestratorConfig } from '../config/orchestrator.config';
 import { AnalysisFlowService } from './analysis-flow.service';
-import { StageCollector } from './stage-collector.service';
 
 /** The only consumer of the analyses queue: starts analyses and, as each stage's flow completes, advances them. */
 @Processor(QueueName.Analyses, { concurrency: orchestratorConfig.ORCHESTRATOR_CONCURRENCY })
 export class AnalysisProcessor extends WorkerHost implements BeforeApplicationShutdown {
   constructor(
     private readonly flow: AnalysisFlowService,
-    private readonly collector: StageCollector,
     private readonly logger: PinoLogger,
   ) {
     super();
@@ -33,7 +31,7 @@ export class AnalysisProcessor extends WorkerHost implements BeforeApplicationSh
           case 'analysis.start':
             return this.flow.start(item.data);
           case 'stage.collect':
-            return this.collector.collect(job, item.data).then((outputs) => this.flow.advance(item.data, outputs));
+            return this.flow.advance(job, item.data);
           default:
             return assertNever(item);
         }

@@ -7,3 +7,4 @@ export * from './queues/job-payloads';
 export * from './queues/jobs';
 export * from './api/analysis.dto';
 export * from './api/auth.dto';
+export * from './events/analysis-events';

@@ -2,6 +2,7 @@ import type { AnalysisFinishJob } from '@ultra/contracts';
 import { UnrecoverableError } from 'bullmq';
 import type { PinoLogger } from 'nestjs-pino';
 import type { AnalysesRepository, AnalysisProgress } from '../analyses/analyses.repository';
+import type { AnalysisEventsPublisher } from '../events/analysis-events.publisher';
 import { AnalysisLifecycleService } from './analysis-lifecycle.service';
 
 const finishJob: AnalysisFinishJob = {
@@ -22,13 +23,25 @@ function serviceWith(ended: boolean, progress: AnalysisProgress | null) {
     finish: jest.fn().mockResolvedValue(ended),
     progressOf: jest.fn().mockResolvedValue(progress),
   };
-  return { repository, service: new AnalysisLifecycleService(repository as unknown as AnalysesRepository, logger) };
+  const events = { publish: jest.fn().mockResolvedValue(undefined) };
+  const service = new AnalysisLifecycleService(
+    repository as unknown as AnalysesRepository,
+    events as unknown as AnalysisEventsPublisher,
+    logger,
+  );
+  return { repository, events, service };
 }
 
 describe('AnalysisLifecycleService.finish', () => {
   it('ends the analysis in one conditional update when the outputs are stored', async () => {
-    const { repository, service } = serviceWith(true, null);
+    const { repository, events, service } = serviceWith(true, null);
     await service.finish(finishJob);
+    expect(events.publish).toHaveBeenCalledWith({
+      type: 'analysis.status',
+      analysisId: finishJob.analysisId,
+      status: 'completed',
+      error: null,
+    });
     expect(repository.finish).toHaveBeenCalledWith(
       finishJob.analysisId,
       { status: 'completed', result: finishJob.result, error: null },

@@ -1,14 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { AnalysisStatus, type AnalysisFinishJob, type AnalysisStartedJob } from '@ultra/contracts';
+import {
+  type AnalysisError,
+  AnalysisEventType,
+  type AnalysisFinishJob,
+  type AnalysisStartedJob,
+  AnalysisStatus,
+} from '@ultra/contracts';
 import { UnrecoverableError } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { AnalysesRepository } from '../analyses/analyses.repository';
+import { AnalysisEventsPublisher } from '../events/analysis-events.publisher';
 
 /** Status changes the orchestrator reports: started and finished. Both are safe to receive twice. */
 @Injectable()
 export class AnalysisLifecycleService {
   constructor(
     private readonly repository: AnalysesRepository,
+    private readonly events: AnalysisEventsPublisher,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(AnalysisLifecycleService.name);
@@ -16,6 +24,7 @@ export class AnalysisLifecycleService {
 
   async started(job: AnalysisStartedJob): Promise<void> {
     if (await this.repository.markRunning(job.analysisId)) {
+      await this.events.publish(statusEvent(job.analysisId, AnalysisStatus.Running, null));
       this.logger.info('analysis running');
       return;
     }
@@ -30,6 +39,7 @@ export class AnalysisLifecycleService {
   async finish(job: AnalysisFinishJob): Promise<void> {
     const end = { status: job.status, result: job.result, error: job.error };
     if (await this.repository.finish(job.analysisId, end, job.expectedOutputs)) {
+      await this.events.publish(statusEvent(job.analysisId, job.status, job.error));
       this.logger.info({ status: job.status, outputs: job.expectedOutputs }, 'analysis finished');
       return;
     }
@@ -43,6 +53,10 @@ export class AnalysisLifecycleService {
     // Also thrown when the last record landed between the two queries: the next attempt then succeeds.
     throw new Error(`outputs pending: ${progress.storedOutputs} of ${job.expectedOutputs} stored`);
   }
+}
+
+function statusEvent(analysisId: string, status: AnalysisStatus, error: AnalysisError | null) {
+  return { type: AnalysisEventType.Status, analysisId, status, error } as const;
 }
 
 /** A job for an analysis that was never created cannot succeed on retry. */

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type AnalysisEvent,
+  analysisEventsChannel,
   type AnalysisView,
   type ErrorCategory,
   type JobNameOn,
@@ -12,6 +14,7 @@ import {
 } from '@ultra/contracts';
 import { redisOptionsFromUrl, runMigrations } from '@ultra/platform';
 import { Job, type JobsOptions, Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import { eventually } from '../../../../test/support/eventually';
@@ -314,5 +317,57 @@ describe('results queue', () => {
       expect(failed.failedReason).toContain('invalid job "analysis.finish"');
       expect((await view(envelope.analysisId)).status).toBe('queued');
     });
+  });
+});
+
+describe('analysis events on Redis pub/sub', () => {
+  it('publishes running, each stored stage and the end, once each, after the write', async () => {
+    const envelope = await createAnalysis();
+    const subscriber = new Redis(redis.url);
+    const events: AnalysisEvent[] = [];
+    subscriber.on('message', (_channel, message) => events.push(JSON.parse(message) as AnalysisEvent));
+    await subscriber.subscribe(analysisEventsChannel(redis.prefix, envelope.analysisId));
+    try {
+      await settled(await add('analysis.started', envelope), 'completed');
+      const initial = stageRecord(envelope, 'initial', 0, [
+        answered('mock:alpha', 'initial'),
+        failedCall('mock:beta', 'timeout', 'mock:beta did not answer'),
+      ]);
+      await settled(await record(initial), 'completed');
+      // A re-delivered record stores nothing new, so it announces nothing.
+      await settled(await add('stage.record', initial, { jobId: 'again' }), 'completed');
+      const ultra = stageRecord(envelope, 'ultra', 1, [answered('mock:alpha', 'ultra')]);
+      await settled(await record(ultra), 'completed');
+      const finish: JobOf<'analysis.finish'> = {
+        ...envelope,
+        status: 'completed',
+        expectedOutputs: 3,
+        result: { stage: 'ultra', model: 'mock:alpha' },
+        error: null,
+      };
+      await settled(await add('analysis.finish', finish), 'completed');
+
+      await eventually('four events', () => events.length >= 4);
+      expect(
+        events.map((e) => (e.type === 'analysis.status' ? `${e.type}:${e.status}` : `${e.type}:${e.stage}`)),
+      ).toEqual([
+        'analysis.status:running',
+        'stage.recorded:initial',
+        'stage.recorded:ultra',
+        'analysis.status:completed',
+      ]);
+      expect(events[1]).toMatchObject({
+        analysisId: envelope.analysisId,
+        stageIndex: 0,
+        outputs: [
+          { model: 'mock:alpha', status: 'completed' },
+          { model: 'mock:beta', status: 'failed' },
+        ],
+        at: expect.any(String),
+      });
+      expect((await view(envelope.analysisId)).status).toBe('completed');
+    } finally {
+      subscriber.disconnect();
+    }
   });
 });

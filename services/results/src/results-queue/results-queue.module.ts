@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { QueueName } from '@ultra/contracts';
 import { AnalysesModule } from '../analyses/analyses.module';
+import { EventsModule } from '../events/events.module';
 import { AnalysisLifecycleService } from './analysis-lifecycle.service';
 import { ResultsProcessor } from './results.processor';
 import { StageRecordService } from './stage-record.service';
@@ -11,7 +12,7 @@ import { StageRecordService } from './stage-record.service';
  * job needs, so no default job options are set here.
  */
 @Module({
-  imports: [AnalysesModule, BullModule.registerQueue({ name: QueueName.Results })],
+  imports: [AnalysesModule, EventsModule, BullModule.registerQueue({ name: QueueName.Results })],
   providers: [ResultsProcessor, StageRecordService, AnalysisLifecycleService],
 })
 export class ResultsQueueModule {}

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { type ModelCallResult, OutputStatus, type StageRecordJob } from '@ultra/contracts';
+import { AnalysisEventType, type ModelCallResult, OutputStatus, type StageRecordJob } from '@ultra/contracts';
 import { UnrecoverableError } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { AnalysesRepository, type NewStageOutput } from '../analyses/analyses.repository';
+import { AnalysisEventsPublisher } from '../events/analysis-events.publisher';
 
 /**
  * Stores the outputs of a finished stage run. The orchestrator has already moved on when this runs, so the only
@@ -12,6 +13,7 @@ import { AnalysesRepository, type NewStageOutput } from '../analyses/analyses.re
 export class StageRecordService {
   constructor(
     private readonly repository: AnalysesRepository,
+    private readonly events: AnalysisEventsPublisher,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(StageRecordService.name);
@@ -22,6 +24,15 @@ export class StageRecordService {
     const inserted = await this.repository.recordStageOutputs(job.analysisId, rows);
     // Retrying cannot create the analysis: the gateway creates it before the orchestrator ever sees it.
     if (inserted === null) throw new UnrecoverableError(`analysis ${job.analysisId} does not exist`);
+    if (inserted > 0) {
+      await this.events.publish({
+        type: AnalysisEventType.StageRecorded,
+        analysisId: job.analysisId,
+        stage: job.stage,
+        stageIndex: job.stageIndex,
+        outputs: job.outputs.map(({ model, status }) => ({ model, status })),
+      });
+    }
     const failed = job.outputs.filter((o) => o.status === OutputStatus.Failed).length;
     // Fewer rows than outputs means a re-delivered record: the natural key kept what was already stored.
     this.logger.info(

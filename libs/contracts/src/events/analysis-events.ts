@@ -1,0 +1,38 @@
+import type { AnalysisError } from '../api/analysis.dto';
+import type { AnalysisStatus, OutputStatus } from '../analyses/status';
+import type { ModelId } from '../models/model-id';
+import type { StageName } from '../patterns/patterns';
+
+/**
+ * What happened to an analysis, as results publishes it on Redis pub/sub once the change is stored. The push
+ * channel (SSE) relays these; a client that misses one loses nothing, because the store stays the truth.
+ */
+export const AnalysisEventType = {
+  Status: 'analysis.status',
+  StageRecorded: 'stage.recorded',
+} as const;
+export type AnalysisEventType = (typeof AnalysisEventType)[keyof typeof AnalysisEventType];
+
+export interface AnalysisStatusEvent {
+  type: typeof AnalysisEventType.Status;
+  analysisId: string;
+  status: AnalysisStatus;
+  error: AnalysisError | null;
+  at: string;
+}
+
+export interface StageRecordedEvent {
+  type: typeof AnalysisEventType.StageRecorded;
+  analysisId: string;
+  stage: StageName;
+  stageIndex: number;
+  outputs: { model: ModelId; status: OutputStatus }[];
+  at: string;
+}
+
+export type AnalysisEvent = AnalysisStatusEvent | StageRecordedEvent;
+
+/** The Redis pub/sub channel of one analysis' events. */
+export function analysisEventsChannel(queuePrefix: string, analysisId: string): string {
+  return `${queuePrefix}:events:${analysisId}`;
+}

@@ -11,7 +11,6 @@ const shared = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     '^@ultra/contracts$': '<rootDir>/libs/contracts/src/index.ts',
     '^@ultra/platform$': '<rootDir>/libs/platform/src/index.ts',
-    '^@ultra/testing$': '<rootDir>/libs/testing/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/', '<rootDir>/.data/'],
 };

@@ -68,6 +68,18 @@ function build() {
   if (run.status !== 0) throw new Error('build failed: run "npm run build" to see why');
 }
 
+async function waitForGateway(port, givenUp) {
+  while (!givenUp()) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(1_000) });
+      return true;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return false;
+}
+
 async function main() {
   loadDotEnv();
   const config = settings(process.env);
@@ -96,21 +108,20 @@ async function main() {
         `  curl -s ${url}/api/analyses/<id> -H "authorization: Bearer $TOKEN"`,
     );
   };
+  const onConfigError = (service) => void stopAll(`${service.name} has an invalid configuration`, 1);
   const dist = (service) => resolve(root, 'services', service, 'dist', 'main.js');
   const specs = [
     { name: 'results', script: dist('results') },
     { name: 'orchestrator', script: dist('orchestrator') },
     ...Array.from({ length: config.workers }, (_, i) => ({ name: `worker-${i + 1}`, script: dist('provider-worker') })),
-    { name: 'gateway', script: dist('gateway'), onReady: banner },
+    { name: 'gateway', script: dist('gateway') },
   ];
-  const services = specs.map((spec, index) => new ManagedProcess({ ...spec, env, index, json: config.json }));
-  services.forEach((s) => s.start());
-
   let stopping = false;
   const stopAll = async (reason, code) => {
     if (stopping) return;
     stopping = true;
     log(`${reason}: stopping services`);
+    services.forEach((s) => s.retire());
     const gateway = services.filter((s) => s.name === 'gateway');
     await Promise.all(gateway.map((s) => s.stop()));
     await Promise.all(services.filter((s) => s.name !== 'gateway').map((s) => s.stop()));
@@ -121,6 +132,14 @@ async function main() {
     log('stopped');
     process.exit(code);
   };
+  const services = specs.map(
+    (spec, index) => new ManagedProcess({ ...spec, env, index, json: config.json, onConfigError }),
+  );
+  // Services run in their own process groups; should the supervisor die, they must not outlive it.
+  process.on('exit', () => services.forEach((s) => s.kill()));
+  services.forEach((s) => s.start());
+  // Ready means the gateway answers; asking it does not depend on the log level.
+  void waitForGateway(config.port, () => stopping).then((up) => up && banner());
   process.on('SIGINT', () => void stopAll('SIGINT', 0));
   process.on('SIGTERM', () => void stopAll('SIGTERM', 0));
   for (const child of infra) child.once('exit', () => void stopAll('a database or Redis process exited', 1));

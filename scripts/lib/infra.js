@@ -45,6 +45,8 @@ async function ensureRedis(redisUrl, log) {
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     {
       stdio: 'ignore',
+      // Own process group: on Ctrl-C it is stopped last, after the services that use it.
+      detached: true,
     },
   );
   if (!(await waitForPort('127.0.0.1', port, 10_000))) throw new Error('redis-server did not start within 10 s');
@@ -57,6 +59,7 @@ async function startEmbeddedPostgres(port, log) {
   const child = spawn(process.execPath, [resolve(__dirname, '..', 'embedded-postgres.js')], {
     env: { ...process.env, EMBEDDED_PG_PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit'],
+    detached: true,
   });
   if (!(await waitForPort('127.0.0.1', port, 60_000))) throw new Error('embedded Postgres did not start within 60 s');
   return { child, url: `postgres://postgres@127.0.0.1:${port}/postgres` };

@@ -3,6 +3,8 @@
 const { spawn } = require('node:child_process');
 const { createInterface } = require('node:readline');
 
+/** What a service exits with when its configuration is invalid (see libs/platform bootstrap). */
+const CONFIG_ERROR_EXIT_CODE = 78;
 const COLORS = [36, 35, 33, 32, 34, 31, 96, 95];
 const LEVELS = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO ', 40: 'WARN ', 50: 'ERROR', 60: 'FATAL' };
 const CONTEXT_KEYS = ['requestId', 'analysisId', 'model', 'stage', 'latencyMs', 'status'];
@@ -25,8 +27,8 @@ function render(line, json) {
 }
 
 class ManagedProcess {
-  constructor({ name, script, env, index, json, onReady }) {
-    Object.assign(this, { name, script, env, json, onReady });
+  constructor({ name, script, env, index, json, onConfigError }) {
+    Object.assign(this, { name, script, env, json, onConfigError });
     this.color = COLORS[index % COLORS.length];
     this.restarts = 0;
     this.stopping = false;
@@ -40,19 +42,23 @@ class ManagedProcess {
 
   start() {
     const startedAt = Date.now();
+    // Its own process group: Ctrl-C reaches only the supervisor, which then stops the services in order.
     this.child = spawn(process.execPath, [this.script], {
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
-    createInterface({ input: this.child.stdout }).on('line', (line) => {
-      this.print(process.stdout, line);
-      if (line.includes('"service ready')) this.onReady?.(this);
-    });
+    createInterface({ input: this.child.stdout }).on('line', (line) => this.print(process.stdout, line));
     createInterface({ input: this.child.stderr }).on('line', (line) => this.print(process.stderr, line));
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
         resolve();
         if (this.stopping) return;
+        if (code === CONFIG_ERROR_EXIT_CODE) {
+          this.print(process.stderr, 'cannot start with this configuration (see above); not restarting');
+          this.onConfigError?.(this);
+          return;
+        }
         // Back off when a service keeps dying right after start, so a config error does not spin the CPU.
         if (Date.now() - startedAt > 60_000) this.restarts = 0;
         const delay = Math.min(30_000, 500 * 2 ** this.restarts++);
@@ -62,9 +68,19 @@ class ManagedProcess {
     });
   }
 
-  async stop(timeoutMs = 30_000) {
+  /** No restart from now on, whatever happens to the process. */
+  retire() {
     this.stopping = true;
     clearTimeout(this.timer);
+  }
+
+  /** Last resort when the supervisor itself goes away. */
+  kill() {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+
+  async stop(timeoutMs = 30_000) {
+    this.retire();
     if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
     this.child.kill('SIGTERM');
     const killer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);

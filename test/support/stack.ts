@@ -1,10 +1,12 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { resolve } from 'node:path';
 import { createTestDatabase, type TestDatabase } from './database';
 import { freePort } from './ports';
 import { type TestRedis, useTestRedis } from './redis';
 import { ServiceProcess } from './service-process';
 
+const execFileAsync = promisify(execFile);
 const root = resolve(__dirname, '../..');
 const dist = (service: string, file = 'main.js') => resolve(root, 'services', service, 'dist', file);
 
@@ -49,10 +51,19 @@ export class TestStack {
       NODE_ENV: 'test',
       ...options.env,
     };
-    for (const service of ['results', 'gateway']) {
-      execFileSync(process.execPath, [dist(service, 'migrate.js')], { env: { ...process.env, ...env }, stdio: 'pipe' });
-    }
     const stack = new TestStack(`http://127.0.0.1:${gatewayPort}`, env, redis, database);
+    try {
+      // Asynchronously: the embedded Postgres fallback answers from this very process.
+      for (const service of ['results', 'gateway']) {
+        await execFileAsync(process.execPath, [dist(service, 'migrate.js')], {
+          env: { ...process.env, ...env },
+          timeout: 60_000,
+        });
+      }
+    } catch (error) {
+      await stack.stop();
+      throw error;
+    }
     stack.others.push(
       new ServiceProcess('results', dist('results'), env),
       new ServiceProcess('orchestrator', dist('orchestrator'), env),

@@ -7,3 +7,4 @@ export * from './database/database.module';
 export * from './health/health.service';
 export * from './bootstrap/bootstrap';
 export * from './redis/queue-job';
+export * from './util/within';

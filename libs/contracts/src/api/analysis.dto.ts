@@ -17,7 +17,9 @@ export function analyzeRequestSchema(maxPromptChars: number) {
       .string({ error: 'prompt is required and must be a string' })
       .trim()
       .min(1, 'prompt must not be empty')
-      .max(maxPromptChars, `prompt must be at most ${maxPromptChars} characters`),
+      .max(maxPromptChars, `prompt must be at most ${maxPromptChars} characters`)
+      // Postgres text cannot hold U+0000, so such a prompt could never be stored: the caller's fault, not a 5xx.
+      .refine((prompt) => !prompt.includes('\u0000'), 'prompt must not contain NUL characters (U+0000)'),
     models: z
       .array(z.string().min(1), { error: 'models must be an array of model ids' })
       .min(1, 'at least one model is required')

@@ -8,6 +8,11 @@ import { ConfigValidationError } from '../config/config';
 import { REQUEST_ID_HEADER, requestIdOf } from '../logging/logging.module';
 import { ApiErrorCode } from '@ultra/contracts';
 
+const SHUTDOWN_TIMEOUT_MS = 60_000;
+/** Exit code of a configuration error (EX_CONFIG), so a supervisor does not restart a service that cannot start. */
+export const CONFIG_ERROR_EXIT_CODE = 78;
+let shuttingDown = false;
+
 export interface HttpServiceOptions {
   port: number;
   host: string;
@@ -25,7 +30,8 @@ export async function startHttpService(module: Type, options: HttpServiceOptions
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimit ?? 1_048_576,
     genReqId: (req: IncomingMessage) => requestIdOf(req),
-    return503OnClosing: true,
+    // Requests that arrive while closing get our own 503 body from the hook below instead of Fastify's.
+    return503OnClosing: false,
     // Errors Fastify raises before routing (a badly encoded URL, say) get the same body as every other error.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       void reply.code(400).send({ error: { code: ApiErrorCode.ValidationFailed, message: error.message } });
@@ -42,7 +48,11 @@ export async function startHttpService(module: Type, options: HttpServiceOptions
     .getInstance()
     .addHook('onRequest', (request, reply, done) => {
       void reply.header(REQUEST_ID_HEADER, request.id);
-      done();
+      if (!shuttingDown) return done();
+      void reply
+        .code(503)
+        .header('connection', 'close')
+        .send({ error: { code: ApiErrorCode.ServiceUnavailable, message: 'the service is shutting down; retry' } });
     });
   closeOnSignals(app);
   await options.configure?.(app);
@@ -61,18 +71,15 @@ export async function startWorkerService(module: Type): Promise<INestApplication
   return app;
 }
 
-const SHUTDOWN_TIMEOUT_MS = 60_000;
-
 /**
  * On SIGTERM or SIGINT: stop taking work, let BullMQ workers finish the jobs they hold, close connections, and
  * exit 0 — a clean exit, so a supervisor can tell a shutdown from a crash. A second signal or a shutdown that
  * hangs past a minute exits 1.
  */
 function closeOnSignals(app: INestApplicationContext): void {
-  let closing = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (closing) process.exit(1);
-    closing = true;
+    if (shuttingDown) process.exit(1);
+    shuttingDown = true;
     app.get(Logger).log(`${signal} received: finishing work in hand, then exiting`, 'Bootstrap');
     setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS).unref();
     app.close().then(
@@ -88,13 +95,14 @@ function closeOnSignals(app: INestApplicationContext): void {
 }
 
 /**
- * Runs a service's `main`. A configuration error prints its readable list of bad variables; any other boot
- * failure prints its cause. Either way the process exits 1 so a supervisor sees it.
+ * Runs a service's `main`. A configuration error prints its readable list of bad variables and exits 78; any
+ * other boot failure prints its cause and exits 1, so a supervisor can tell the two apart.
  */
 export function runService(service: string, main: () => Promise<unknown>): void {
   main().catch((error: unknown) => {
     if (error instanceof ConfigValidationError) {
       process.stderr.write(`${error.message}\n`);
+      process.exit(CONFIG_ERROR_EXIT_CODE);
     } else {
       const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
       process.stderr.write(`${service}: failed to start: ${detail}\n`);

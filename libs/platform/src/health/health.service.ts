@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { REDIS } from '../redis/queue.module';
+import { within } from '../util/within';
 
 export type CheckStatus = 'up' | 'down';
 export interface HealthReport {
@@ -10,13 +11,6 @@ export interface HealthReport {
 }
 
 const CHECK_TIMEOUT_MS = 1_000;
-
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref()),
-  ]);
-}
 
 async function probe(check: () => Promise<unknown>): Promise<CheckStatus> {
   try {

@@ -33,12 +33,13 @@ export class AnalysesController {
   list(
     @Query(new ZodValidationPipe(listQuery, 'query')) query: ListQuery,
     @CurrentUser() user: AuthUser,
+    @RequestId() requestId: string,
   ): Promise<AnalysisPage> {
-    return this.analyses.list(user.id, query);
+    return this.analyses.list(user.id, query, requestId);
   }
 
   @Get('analyses/:id')
-  get(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<AnalysisView> {
-    return this.analyses.get(id, user.id);
+  get(@Param('id') id: string, @CurrentUser() user: AuthUser, @RequestId() requestId: string): Promise<AnalysisView> {
+    return this.analyses.get(id, user.id, requestId);
   }
 }

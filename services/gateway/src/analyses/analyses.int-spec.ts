@@ -20,7 +20,8 @@ let bob: string;
 
 const analyze = (body: unknown, headers: Record<string, string> = {}) =>
   jsonRequest<AnalyzeAccepted & ApiErrorBody>(gateway.url, 'POST', '/api/analyze', { body, token: alice, headers });
-const get = <T>(path: string, token = alice) => jsonRequest<T & ApiErrorBody>(gateway.url, 'GET', path, { token });
+const get = <T>(path: string, token = alice, headers: Record<string, string> = {}) =>
+  jsonRequest<T & ApiErrorBody>(gateway.url, 'GET', path, { token, headers });
 
 beforeAll(async () => {
   results = await startFakeResults();
@@ -49,6 +50,12 @@ describe('POST /api/analyze rejects bad requests', () => {
       'prompt must not be empty',
     ],
     ['an oversized prompt', { prompt: 'x'.repeat(101), models: ['mock:alpha'] }, 'validation_failed', 'at most 100'],
+    [
+      'a prompt with a NUL character',
+      { prompt: 'why\u0000not', models: ['mock:alpha'] },
+      'validation_failed',
+      'must not contain NUL characters',
+    ],
     ['no models', { prompt: 'q', models: [] }, 'validation_failed', 'at least one model'],
     [
       'nine models',
@@ -107,6 +114,7 @@ describe('POST /api/analyze accepts a valid request', () => {
     const { id } = response.body;
     expect(response.body).toEqual({ id, status: 'queued', links: { self: `/api/analyses/${id}` } });
 
+    expect(results.lastRequest('POST', '/internal/analyses')?.headers['x-request-id']).toBe('req-analyze-1');
     const command = results.created.at(-1);
     expect(command).toEqual({
       id,
@@ -141,6 +149,7 @@ describe('POST /api/analyze accepts a valid request', () => {
     expect(requestId).toEqual(expect.any(String));
     expect((await queue.getJob(response.body.id))?.data).toMatchObject({ requestId });
     expect(results.created.at(-1)).toMatchObject({ requestId });
+    expect(results.lastRequest('POST', '/internal/analyses')?.headers['x-request-id']).toBe(requestId);
   });
 
   it('keeps an explicit ultra model and pattern', async () => {
@@ -175,6 +184,9 @@ describe('GET /api/analyses', () => {
     const own = await get<{ id: string; prompt: string }>(`/api/analyses/${body.id}`);
     expect(own.status).toBe(200);
     expect(own.body).toMatchObject({ id: body.id, prompt: 'mine', status: 'queued' });
+    expect(results.lastRequest('GET', `/internal/analyses/${body.id}`)?.headers['x-request-id']).toBe(
+      own.headers.get('x-request-id'),
+    );
 
     const other = await get(`/api/analyses/${body.id}`, bob);
     expect(other.status).toBe(404);
@@ -188,6 +200,16 @@ describe('GET /api/analyses', () => {
     const response = await get(`/api/analyses/${id}`);
     expect(response.status).toBe(404);
     expect(response.body.error.code).toBe('analysis_not_found');
+  });
+
+  it('asks results under the caller’s request id', async () => {
+    const { body } = await analyze({ prompt: 'traced', models: ['mock:alpha'] });
+    const read = await get(`/api/analyses/${body.id}`, alice, { 'x-request-id': 'req-read-1' });
+    expect(read.status).toBe(200);
+    expect(results.lastRequest('GET', `/internal/analyses/${body.id}`)?.headers['x-request-id']).toBe('req-read-1');
+
+    await get('/api/analyses?limit=5', alice, { 'x-request-id': 'req-list-1' });
+    expect(results.lastRequest('GET', '/internal/analyses')?.headers['x-request-id']).toBe('req-list-1');
   });
 
   it('lists only the caller’s analyses', async () => {

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { type AnalysisStartJob, analysisStartJob, type JobNameOn, QueueName } from '@ultra/contracts';
+import { within } from '@ultra/platform';
 import type { JobsOptions, Queue } from 'bullmq';
 import { ServiceUnavailableException } from '../common/api-exception';
 
@@ -16,14 +17,6 @@ const JOB_OPTIONS: JobsOptions = {
 };
 
 const START = 'analysis.start' satisfies JobNameOn<typeof QueueName.Analyses>;
-
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** The gateway's one way onto the `analyses` queue: the job is validated against its contract before it leaves. */
 @Injectable()

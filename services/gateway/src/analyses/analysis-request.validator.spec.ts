@@ -61,6 +61,13 @@ describe('AnalysisRequestValidator', () => {
       'prompt',
       'at most 50 characters (got 51)',
     ],
+    [
+      'a prompt with a NUL character',
+      { prompt: 'why\u0000not', models: ['mock:alpha'] },
+      'validation_failed',
+      'prompt',
+      'prompt must not contain NUL characters (U+0000)',
+    ],
     ['no models', { prompt: 'q', models: [] }, 'validation_failed', 'models', 'at least one model'],
     ['missing models', { prompt: 'q' }, 'validation_failed', 'models', 'array of model ids'],
     [

@@ -30,12 +30,13 @@ afterAll(async () => {
 });
 
 describe('ResultsClient', () => {
-  it('posts the CreateAnalysisCommand as JSON', async () => {
+  it('posts the CreateAnalysisCommand as JSON under its request id', async () => {
     reply = { status: 201, body: { id: command.id } };
     await client.createAnalysis(command);
     const request = server.requests.at(-1);
     expect(request).toMatchObject({ method: 'POST', body: command });
     expect(request?.url.pathname).toBe('/internal/analyses');
+    expect(request?.headers['x-request-id']).toBe('req-1');
   });
 
   it('treats a 4xx on create as a bug of ours, not the caller’s or a 503', async () => {
@@ -45,28 +46,47 @@ describe('ResultsClient', () => {
 
   it('asks for an analysis on behalf of its user and maps 404 to null', async () => {
     reply = { status: 404, body: { error: { code: 'analysis_not_found', message: 'x' } } };
-    await expect(client.getAnalysis(command.id, command.userId)).resolves.toBeNull();
+    await expect(client.getAnalysis(command.id, command.userId, 'req-get')).resolves.toBeNull();
     expect(server.requests.at(-1)?.url.searchParams.get('userId')).toBe(command.userId);
+    expect(server.requests.at(-1)?.headers['x-request-id']).toBe('req-get');
   });
 
-  it('forwards limit and cursor only when given', async () => {
+  it('forwards limit and cursor only when given, with the request id', async () => {
     reply = { status: 200, body: { analyses: [], nextCursor: null } };
-    await client.listAnalyses(command.userId, { limit: '5' });
+    await client.listAnalyses(command.userId, { limit: '5' }, 'req-list');
     expect(Object.fromEntries(server.requests.at(-1)?.url.searchParams ?? [])).toEqual({
       userId: command.userId,
       limit: '5',
     });
+    expect(server.requests.at(-1)?.headers['x-request-id']).toBe('req-list');
+  });
+
+  it('deletes a queued analysis on behalf of its user', async () => {
+    reply = { status: 204 };
+    await client.deleteQueuedAnalysis(command.id, command.userId, 'req-del');
+    const request = server.requests.at(-1);
+    expect(request?.method).toBe('DELETE');
+    expect(request?.url.pathname).toBe(`/internal/analyses/${command.id}`);
+    expect(request?.url.searchParams.get('userId')).toBe(command.userId);
+    expect(request?.headers['x-request-id']).toBe('req-del');
+  });
+
+  it('reports a refused delete (e.g. 409 once the analysis runs) as an error', async () => {
+    reply = { status: 409, body: { error: { code: 'analysis_not_queued', message: 'running' } } };
+    await expect(client.deleteQueuedAnalysis(command.id, command.userId, 'req-del')).rejects.toThrow('HTTP 409');
   });
 
   it('turns an unreadable 400 into validation_failed', async () => {
     reply = { status: 400, body: 'not json at all' };
-    await expect(client.listAnalyses(command.userId, { cursor: 'x' })).rejects.toMatchObject({
+    await expect(client.listAnalyses(command.userId, { cursor: 'x' }, 'req-1')).rejects.toMatchObject({
       code: 'validation_failed',
     });
   });
 
   it.each([500, 502, 503])('turns HTTP %i into 503 service_unavailable', async (status) => {
     reply = { status };
-    await expect(client.getAnalysis(command.id, command.userId)).rejects.toMatchObject({ code: 'service_unavailable' });
+    await expect(client.getAnalysis(command.id, command.userId, 'req-1')).rejects.toMatchObject({
+      code: 'service_unavailable',
+    });
   });
 });

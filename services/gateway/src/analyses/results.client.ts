@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AnalysisPage, AnalysisView, CreateAnalysisCommand } from '@ultra/contracts';
-import { APP_CONFIG } from '@ultra/platform';
+import { APP_CONFIG, REQUEST_ID_HEADER } from '@ultra/platform';
 import {
   ApiException,
   isApiErrorCode,
@@ -17,13 +17,24 @@ export interface ListQuery {
   cursor?: string;
 }
 
+interface CallOptions {
+  method?: 'GET' | 'POST' | 'DELETE';
+  /** Sent as the JSON body. */
+  json?: unknown;
+}
+
+function analysisPath(id: string, userId: string): string {
+  return `/internal/analyses/${encodeURIComponent(id)}?${new URLSearchParams({ userId }).toString()}`;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
  * The results service's internal HTTP API (architecture: "Why results answers reads over internal HTTP"). Global
- * fetch keeps connections alive, so each call is one request on a warm socket.
+ * fetch keeps connections alive, so each call is one request on a warm socket. Every call carries the caller's
+ * request id as `x-request-id`, so results logs it under the same correlation id as the gateway.
  */
 @Injectable()
 export class ResultsClient {
@@ -34,21 +45,17 @@ export class ResultsClient {
     this.baseUrl = config.RESULTS_URL;
   }
 
+  /** The command's requestId is the caller's request id, so it is also the one sent as `x-request-id`. */
   async createAnalysis(command: CreateAnalysisCommand): Promise<void> {
-    const response = await this.call('/internal/analyses', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(command),
-    });
+    const response = await this.call('/internal/analyses', command.requestId, { method: 'POST', json: command });
     await response.body?.cancel();
     // A 4xx here means the two services disagree on the contract: a bug to log, not the caller's fault.
     if (!response.ok) throw new Error(`results refused to create analysis ${command.id}: HTTP ${response.status}`);
   }
 
   /** The analysis as results shows it to `userId`, or null when it does not exist for that user. */
-  async getAnalysis(id: string, userId: string): Promise<AnalysisView | null> {
-    const query = new URLSearchParams({ userId });
-    const response = await this.call(`/internal/analyses/${encodeURIComponent(id)}?${query.toString()}`);
+  async getAnalysis(id: string, userId: string, requestId: string): Promise<AnalysisView | null> {
+    const response = await this.call(analysisPath(id, userId), requestId);
     // Results answers 404 for another user's analysis too, so its existence is never revealed.
     if (response.status === 404 || response.status === 400) {
       await response.body?.cancel();
@@ -57,19 +64,36 @@ export class ResultsClient {
     return this.bodyOf<AnalysisView>(response);
   }
 
-  async listAnalyses(userId: string, { limit, cursor }: ListQuery): Promise<AnalysisPage> {
+  async listAnalyses(userId: string, { limit, cursor }: ListQuery, requestId: string): Promise<AnalysisPage> {
     const query = new URLSearchParams({ userId });
     if (limit !== undefined) query.set('limit', limit);
     if (cursor !== undefined) query.set('cursor', cursor);
-    const response = await this.call(`/internal/analyses?${query.toString()}`);
+    const response = await this.call(`/internal/analyses?${query.toString()}`, requestId);
     if (response.status === 400) throw await this.clientError(response);
     return this.bodyOf<AnalysisPage>(response);
   }
 
-  private async call(path: string, init: RequestInit = {}): Promise<Response> {
+  /**
+   * Removes an analysis that was never queued. Results answers 204 also when it is already gone, so a retry is
+   * harmless; it refuses (409) once the analysis has started, and 404s another user's.
+   */
+  async deleteQueuedAnalysis(id: string, userId: string, requestId: string): Promise<void> {
+    const response = await this.call(analysisPath(id, userId), requestId, { method: 'DELETE' });
+    await response.body?.cancel();
+    if (!response.ok) throw new Error(`results refused to delete analysis ${id}: HTTP ${response.status}`);
+  }
+
+  private async call(path: string, requestId: string, { method = 'GET', json }: CallOptions = {}): Promise<Response> {
+    const headers: Record<string, string> = { [REQUEST_ID_HEADER]: requestId };
+    if (json !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await fetch(`${this.baseUrl}${path}`, { ...init, signal: AbortSignal.timeout(RESULTS_TIMEOUT_MS) });
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: json === undefined ? undefined : JSON.stringify(json),
+        signal: AbortSignal.timeout(RESULTS_TIMEOUT_MS),
+      });
     } catch (error) {
       this.logger.warn(`results service unreachable: ${error instanceof Error ? error.message : String(error)}`);
       throw new ServiceUnavailableException('the results service is unavailable, try again shortly');

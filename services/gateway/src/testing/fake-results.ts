@@ -10,6 +10,10 @@ export interface FakeResults {
   server: FakeJsonServer;
   /** Every CreateAnalysisCommand received, oldest first. */
   created: CreateAnalysisCommand[];
+  /** Ids of the analyses deleted over DELETE /internal/analyses/:id, oldest first; reads no longer find them. */
+  deleted: string[];
+  /** The latest request received for this method and path (query aside), with its headers. */
+  lastRequest(method: string, pathname: string): RecordedRequest | undefined;
   /** Makes every request answer this status (e.g. 500) until called with null. */
   failWith(status: number | null): void;
 }
@@ -35,11 +39,14 @@ function viewOf(command: CreateAnalysisCommand): AnalysisView {
 const notFound: FakeReply = { status: 404, body: { error: { code: 'analysis_not_found', message: 'not found' } } };
 
 /**
- * Stands in for the results service's internal API: stores created analyses in memory and answers reads by
- * owner, like the real one (another user's analysis is a 404).
+ * Stands in for the results service's internal API: stores created analyses in memory and answers reads and
+ * deletes by owner, like the real one (another user's analysis is a 404; deleting a gone one is a 204). Every
+ * request, with its headers, is in `server.requests`.
  */
 export async function startFakeResults(): Promise<FakeResults> {
   const created: CreateAnalysisCommand[] = [];
+  const deleted: string[] = [];
+  const stored = () => created.filter((c) => !deleted.includes(c.id));
   let failure: number | null = null;
   const handle = (request: RecordedRequest): FakeReply => {
     if (failure !== null) return { status: failure, body: { error: { code: 'internal_error', message: 'down' } } };
@@ -59,19 +66,31 @@ export async function startFakeResults(): Promise<FakeResults> {
           body: { error: { code: 'validation_failed', message, details: [{ path: 'limit', message }] } },
         };
       }
-      const mine = created.filter((c) => c.userId === userId).map(viewOf);
+      const mine = stored()
+        .filter((c) => c.userId === userId)
+        .map(viewOf);
       return { status: 200, body: { analyses: mine.slice(0, limit), nextCursor: null } };
     }
     const match = /^\/internal\/analyses\/([^/]+)$/.exec(pathname);
     if (request.method === 'GET' && match) {
-      const command = created.find((c) => c.id === match[1] && c.userId === userId);
+      const command = stored().find((c) => c.id === match[1] && c.userId === userId);
       return command ? { status: 200, body: viewOf(command) } : notFound;
+    }
+    if (request.method === 'DELETE' && match) {
+      const command = stored().find((c) => c.id === match[1]);
+      if (command && command.userId !== userId) return notFound;
+      if (command) deleted.push(command.id);
+      return { status: 204 };
     }
     return { status: 404, body: { error: { code: 'not_found', message: `no route ${pathname}` } } };
   };
+  const server = await startFakeJsonServer(handle);
   return {
-    server: await startFakeJsonServer(handle),
+    server,
     created,
+    deleted,
+    lastRequest: (method, pathname) =>
+      server.requests.findLast((r) => r.method === method && r.url.pathname === pathname),
     failWith: (status) => {
       failure = status;
     },

@@ -1,8 +1,8 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { BeforeApplicationShutdown } from '@nestjs/common';
 import { assertNever, QueueName } from '@ultra/contracts';
 import { parseQueueJob } from '@ultra/platform';
-import type { Job } from 'bullmq';
+import { type Job, UnrecoverableError } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { orchestratorConfig } from '../config/orchestrator.config';
 import { AnalysisFlowService } from './analysis-flow.service';
@@ -15,6 +15,15 @@ export class AnalysisProcessor extends WorkerHost implements BeforeApplicationSh
     private readonly logger: PinoLogger,
   ) {
     super();
+  }
+
+  /** Every failed attempt is logged with its cause; the last one as an error, since nothing retries it. */
+  @OnWorkerEvent('failed')
+  onFailed(job: Job | undefined, error: Error): void {
+    const final = !job || error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    const bindings = { err: error, jobId: job?.id, job: job?.name, attemptsMade: job?.attemptsMade };
+    if (final) this.logger.error(bindings, 'job failed for good');
+    else this.logger.warn(bindings, 'job failed; it will be retried');
   }
 
   /** Finishes the jobs in hand while Redis is still open; Nest closes connections after this. */

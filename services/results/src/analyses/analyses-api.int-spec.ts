@@ -1,48 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import type { AnalysisPage, AnalysisSummary, AnalysisView, CreateAnalysisCommand } from '@ultra/contracts';
-import { runMigrations } from '@ultra/platform';
-import { Client } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
+import type { AnalysisPage, AnalysisSummary, AnalysisView } from '@ultra/contracts';
 import { jsonRequest, type JsonResponse } from '../../../../test/support/http';
-import { startTestHttpService, type TestHttpService } from '../../../../test/support/http-service';
-import { type TestRedis, useTestRedis } from '../../../../test/support/redis';
-import { resultsDatabase } from '../database/results-database.options';
+import { analysisCommand as command, type ResultsTestApp, startResultsTestApp } from '../testing/results-test-app';
 
-let db: TestDatabase;
-let redis: TestRedis;
-let service: TestHttpService;
+let app: ResultsTestApp;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  redis = await useTestRedis();
-  await runMigrations({ DATABASE_URL: db.url, DATABASE_POOL_SIZE: 1 }, resultsDatabase);
-  service = await startTestHttpService(
-    () => jest.requireActual<typeof import('../app.module')>('../app.module').AppModule,
-    { DATABASE_URL: db.url, REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix, LOG_LEVEL: 'warn' },
-  );
+  app = await startResultsTestApp();
 });
 
 afterAll(async () => {
-  await service?.close();
-  await db?.drop();
-  await redis?.stop();
+  await app?.close();
 });
 
-function command(overrides: Partial<CreateAnalysisCommand> = {}): CreateAnalysisCommand {
-  return {
-    id: randomUUID(),
-    userId: randomUUID(),
-    requestId: `req-${randomUUID()}`,
-    prompt: 'What is the best sorting algorithm?',
-    models: ['mock:alpha', 'mock:beta'],
-    ultraModel: 'mock:alpha',
-    pattern: 'critique',
-    ...overrides,
-  };
-}
-
-const get = <T>(path: string) => jsonRequest<T>(service.url, 'GET', path);
-const create = (body: unknown) => jsonRequest<AnalysisView>(service.url, 'POST', '/internal/analyses', { body });
+const get = <T>(path: string) => jsonRequest<T>(app.url, 'GET', path);
+const create = (body: unknown) => jsonRequest<AnalysisView>(app.url, 'POST', '/internal/analyses', { body });
 
 describe('internal analyses API', () => {
   it('reports Redis and Postgres up', async () => {
@@ -117,6 +89,16 @@ describe('internal analyses API', () => {
     expect(noUser).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });
   });
 
+  it('answers a value Postgres cannot store (a NUL in the prompt) with 400 validation_failed, not 500', async () => {
+    const cmd = command({ prompt: 'why\u0000not' });
+    const refused = await create(cmd);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({
+      error: { code: 'validation_failed', message: expect.stringContaining('0x00') },
+    });
+    expect((await get(`/internal/analyses/${cmd.id}?userId=${cmd.userId}`)).status).toBe(404);
+  });
+
   it('lists a user’s analyses newest first across pages, ties broken by id', async () => {
     const userId = randomUUID();
     const ids: string[] = [];
@@ -124,11 +106,8 @@ describe('internal analyses API', () => {
     await create(command()); // someone else's, never listed
     // Two groups sharing a created_at, so pages must split inside a tie and still neither skip nor repeat.
     const [older, newer] = [ids.slice(0, 3), ids.slice(3)];
-    const client = new Client({ connectionString: db.url });
-    await client.connect();
-    await client.query(`UPDATE analyses SET created_at = '2030-01-01T00:00:00.000Z' WHERE id = ANY($1)`, [older]);
-    await client.query(`UPDATE analyses SET created_at = '2030-01-01T00:00:00.001Z' WHERE id = ANY($1)`, [newer]);
-    await client.end();
+    await app.sql(`UPDATE analyses SET created_at = '2030-01-01T00:00:00.000Z' WHERE id = ANY($1)`, [older]);
+    await app.sql(`UPDATE analyses SET created_at = '2030-01-01T00:00:00.001Z' WHERE id = ANY($1)`, [newer]);
     const byIdDesc = (a: string, b: string) => (a < b ? 1 : -1);
     const expected = [...newer.sort(byIdDesc), ...older.sort(byIdDesc)];
 

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
 import type { AnalysisPage, AnalysisView } from '@ultra/contracts';
 import type { FastifyReply } from 'fastify';
 import { AnalysesService } from './analyses.service';
-import { parseCreateCommand, parseListQuery, parseUserId } from './analysis-requests.schema';
+import { parseAnalysisId, parseCreateCommand, parseListQuery, parseUserId } from './analysis-requests.schema';
 
 /**
  * The internal API the gateway reads analyses through. It trusts the gateway's `userId` (the service is reachable
@@ -28,5 +28,12 @@ export class AnalysesController {
   @Get(':id')
   get(@Param('id') id: string, @Query() query: unknown): Promise<AnalysisView> {
     return this.analyses.get(id, parseUserId(query));
+  }
+
+  /** 204 also when the analysis is already gone, so the gateway may repeat it; 409 once it has started. */
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  delete(@Param('id') id: string, @Query() query: unknown): Promise<void> {
+    return this.analyses.deleteQueued(parseAnalysisId(id), parseUserId(query));
   }
 }

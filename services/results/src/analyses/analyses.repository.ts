@@ -61,6 +61,20 @@ export class AnalysesRepository {
     return Array.isArray(result.raw) && result.raw.length > 0;
   }
 
+  /**
+   * Deletes the analysis only while it is still queued, its outputs with it (ON DELETE CASCADE). The status sits
+   * in the WHERE so an analysis the orchestrator starts meanwhile is never deleted. True when this call deleted it.
+   */
+  async deleteQueued(id: string, userId: string): Promise<boolean> {
+    const deleted = await this.dataSource
+      .createQueryBuilder()
+      .delete()
+      .from(AnalysisEntity)
+      .where('id = :id AND user_id = :userId AND status = :queued', { id, userId, queued: AnalysisStatus.Queued })
+      .execute();
+    return Boolean(deleted.affected);
+  }
+
   findById(id: string): Promise<AnalysisEntity | null> {
     return this.dataSource.getRepository(AnalysisEntity).findOneBy({ id });
   }

@@ -15,7 +15,7 @@ export interface CreatedAnalysis {
 
 const uuid = z.uuid();
 
-/** The internal API's use cases: create an analysis, read one, list a user's. */
+/** The internal API's use cases: create an analysis, read one, list a user's, delete one that never started. */
 @Injectable()
 export class AnalysesService {
   constructor(private readonly repository: AnalysesRepository) {}
@@ -36,6 +36,19 @@ export class AnalysesService {
     const analysis = await this.repository.findOwned(id, userId);
     if (!analysis) throw ApiException.analysisNotFound(id);
     return toAnalysisView(analysis, await this.repository.outputsOf(id));
+  }
+
+  /**
+   * For the gateway when it could not queue an analysis it created. Idempotent: an analysis already gone is not an
+   * error. One that has started is never deleted (409); another user's is reported missing (404), as in `get`.
+   */
+  async deleteQueued(id: string, userId: string): Promise<void> {
+    if (await this.repository.deleteQueued(id, userId)) return;
+    // Nothing deleted: find out why. Read after the delete, so a concurrent start shows up as not queued.
+    const analysis = await this.repository.findById(id);
+    if (!analysis) return;
+    if (analysis.userId !== userId) throw ApiException.analysisNotFound(id);
+    throw ApiException.analysisNotQueued(id, analysis.status);
   }
 
   async list(query: ListAnalysesQuery): Promise<AnalysisPage> {

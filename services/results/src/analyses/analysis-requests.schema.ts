@@ -22,6 +22,8 @@ export const createAnalysisCommandSchema = z.object({
 
 const userIdQuery = z.object({ userId: z.uuid({ error: 'userId must be a uuid' }) });
 
+const analysisIdParam = z.object({ id: z.uuid({ error: 'id must be a uuid' }) });
+
 const listQuery = userIdQuery.extend({
   limit: z.coerce
     .number({ error: 'limit must be a number' })
@@ -52,6 +54,10 @@ export function parseCreateCommand(body: unknown): CreateAnalysisCommand {
 
 export function parseUserId(query: unknown): string {
   return parse(userIdQuery, query, 'query').userId;
+}
+
+export function parseAnalysisId(id: string): string {
+  return parse(analysisIdParam, { id }, 'path').id;
 }
 
 export function parseListQuery(query: unknown): ListAnalysesQuery {

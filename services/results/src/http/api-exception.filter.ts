@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { ApiErrorCode } from '@ultra/contracts';
 import type { FastifyReply } from 'fastify';
+import { QueryFailedError } from 'typeorm';
 import { ApiException, type ResultsErrorCode } from './api.exception';
 
 interface ErrorBody {
@@ -14,6 +15,19 @@ function codeForStatus(status: HttpStatus): ResultsErrorCode {
   if (status === HttpStatus.SERVICE_UNAVAILABLE) return ApiErrorCode.ServiceUnavailable;
   if (status >= HttpStatus.INTERNAL_SERVER_ERROR) return ApiErrorCode.Internal;
   return ApiErrorCode.ValidationFailed;
+}
+
+/**
+ * SQLSTATE class 22, "data exception": Postgres refused a value the request carried (a NUL in text 22021, in jsonb
+ * 22P05, a string too long 22001, ...). The value is the caller's fault, so it is a 400, not a 500.
+ */
+function dataExceptionOf(exception: unknown): { sqlState: string; message: string } | null {
+  if (!(exception instanceof QueryFailedError)) return null;
+  // Typed loosely by TypeORM; pg's DatabaseError carries the SQLSTATE as `code`.
+  const driverError: unknown = exception.driverError;
+  if (!(driverError instanceof Error) || !('code' in driverError)) return null;
+  const { code } = driverError;
+  return typeof code === 'string' && code.startsWith('22') ? { sqlState: code, message: driverError.message } : null;
 }
 
 function messageOf(exception: HttpException): string {
@@ -46,6 +60,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status: HttpStatus = exception.getStatus();
       return [status, { error: { code: codeForStatus(status), message: messageOf(exception) } }];
+    }
+    const dataException = dataExceptionOf(exception);
+    if (dataException) {
+      this.logger.warn(
+        `request refused by the database: ${dataException.message} (SQLSTATE ${dataException.sqlState})`,
+      );
+      const message = `the database cannot store a value of this request: ${dataException.message}`;
+      return [HttpStatus.BAD_REQUEST, { error: { code: ApiErrorCode.ValidationFailed, message } }];
     }
     const detail = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
     this.logger.error(`unhandled error: ${detail}`);

@@ -1,8 +1,12 @@
 import { HttpStatus } from '@nestjs/common';
 import { ApiErrorCode } from '@ultra/contracts';
 
-/** Codes of the internal API: the public ones, plus the one conflict only results can see. */
-export const ResultsErrorCode = { ...ApiErrorCode, AnalysisIdTaken: 'analysis_id_taken' } as const;
+/** Codes of the internal API: the public ones, plus the conflicts only results can see. */
+export const ResultsErrorCode = {
+  ...ApiErrorCode,
+  AnalysisIdTaken: 'analysis_id_taken',
+  AnalysisNotQueued: 'analysis_not_queued',
+} as const;
 export type ResultsErrorCode = (typeof ResultsErrorCode)[keyof typeof ResultsErrorCode];
 
 /**
@@ -33,6 +37,14 @@ export class ApiException extends Error {
       HttpStatus.CONFLICT,
       ResultsErrorCode.AnalysisIdTaken,
       `analysis ${id} already exists for another user`,
+    );
+  }
+
+  static analysisNotQueued(id: string, status: string): ApiException {
+    return new ApiException(
+      HttpStatus.CONFLICT,
+      ResultsErrorCode.AnalysisNotQueued,
+      `analysis ${id} is ${status}, not queued; only a queued analysis can be deleted`,
     );
   }
 }

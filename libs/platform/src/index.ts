@@ -8,3 +8,4 @@ export * from './health/health.service';
 export * from './bootstrap/bootstrap';
 export * from './redis/queue-job';
 export * from './util/within';
+export * from './redis/queue-processor';

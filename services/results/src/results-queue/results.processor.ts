@@ -1,8 +1,8 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { type BeforeApplicationShutdown, Inject, type OnApplicationBootstrap } from '@nestjs/common';
+import { Processor } from '@nestjs/bullmq';
+import { Inject } from '@nestjs/common';
 import { assertNever, QueueName } from '@ultra/contracts';
-import { APP_CONFIG, parseQueueJob } from '@ultra/platform';
-import { type Job, UnrecoverableError } from 'bullmq';
+import { APP_CONFIG, parseQueueJob, QueueProcessor } from '@ultra/platform';
+import type { Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import type { ResultsConfig } from '../config/results.config';
 import { AnalysisLifecycleService } from './analysis-lifecycle.service';
@@ -13,33 +13,22 @@ import { StageRecordService } from './stage-record.service';
  * from config, which the decorator cannot see; it starts once the application has booted.
  */
 @Processor(QueueName.Results, { autorun: false })
-export class ResultsProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ResultsProcessor extends QueueProcessor {
   constructor(
     @Inject(APP_CONFIG) private readonly config: ResultsConfig,
     private readonly stageRecords: StageRecordService,
     private readonly lifecycle: AnalysisLifecycleService,
-    private readonly logger: PinoLogger,
+    protected readonly logger: PinoLogger,
   ) {
     super();
     logger.setContext(ResultsProcessor.name);
   }
 
-  onApplicationBootstrap(): void {
+  override onApplicationBootstrap(): void {
     this.worker.concurrency = this.config.RESULTS_CONCURRENCY;
-    this.worker.on('error', (error) => this.logger.error({ err: error }, 'results worker error'));
-    this.worker.on('failed', (job, error) => {
-      const context = { err: error, jobId: job?.id, job: job?.name, attemptsMade: job?.attemptsMade };
-      // A finish waiting for its outputs fails on purpose until they are stored; only a final failure is news.
-      const willRetry = job && !(error instanceof UnrecoverableError) && job.attemptsMade < (job.opts.attempts ?? 1);
-      if (willRetry) this.logger.info(context, 'job will be retried');
-      else this.logger.warn(context, 'job failed');
-    });
+    // Retried failures are logged at info: a finish waiting for its outputs fails on purpose until they are stored.
+    super.onApplicationBootstrap();
     this.worker.run().catch((error: unknown) => this.logger.error({ err: error }, 'results worker stopped'));
-  }
-
-  /** Drains the jobs in hand before Nest closes the database and Redis connections they use. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.worker.close();
   }
 
   async process(job: Job): Promise<void> {

@@ -11,6 +11,7 @@ const shared = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     '^@ultra/contracts$': '<rootDir>/libs/contracts/src/index.ts',
     '^@ultra/platform$': '<rootDir>/libs/platform/src/index.ts',
+    '^@ultra/fake-llm$': '<rootDir>/tools/fake-llm/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/', '<rootDir>/.data/'],
 };
@@ -20,11 +21,11 @@ module.exports = {
   testTimeout: 60_000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{libs,services}/*/src/**/*.spec.ts'] },
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,tools}/*/src/**/*.spec.ts'] },
     {
       ...shared,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{libs,services}/*/src/**/*.int-spec.ts', '<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      testMatch: ['<rootDir>/{libs,services,tools}/*/src/**/*.int-spec.ts', '<rootDir>/test/e2e/**/*.e2e-spec.ts'],
     },
   ],
 };

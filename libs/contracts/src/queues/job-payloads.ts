@@ -51,6 +51,8 @@ export const modelCallJob = z.object({
       temperature: z.number().min(0).max(2).optional(),
       maxOutputTokens: z.number().int().min(1).optional(),
       timeoutMs: z.number().int().min(1).optional(),
+      /** Stream the answer (deltas are published as they arrive); the default. */
+      stream: z.boolean().optional(),
     })
     .default({}),
 });

@@ -6,18 +6,31 @@ export interface LlmRequest {
   messages: ChatMessage[];
   temperature?: number;
   maxOutputTokens?: number;
+  /** Stream the answer (deltas reach `onDelta` as they arrive) or ask for it in one response. */
+  stream: boolean;
+}
+
+/** Tokens as the provider reported them; cached and reasoning tokens only where the provider reports them. */
+export interface LlmUsage extends Usage {
+  cachedInputTokens?: number;
+  reasoningTokens?: number;
 }
 
 export interface LlmResponse {
   text: string;
-  usage: Usage;
+  usage: LlmUsage;
   finishReason: string | null;
+}
+
+export interface LlmCallbacks {
+  /** Each piece of text as it arrives, in order; called only when streaming. */
+  onDelta?: (text: string) => void;
 }
 
 /** One adapter per provider. Implementations must honour `signal` (timeouts and cancellation). */
 export interface LlmProvider {
   readonly id: string;
-  complete(request: LlmRequest, signal: AbortSignal): Promise<LlmResponse>;
+  complete(request: LlmRequest, signal: AbortSignal, callbacks?: LlmCallbacks): Promise<LlmResponse>;
 }
 
 /** Injection token of the list of available adapters. */

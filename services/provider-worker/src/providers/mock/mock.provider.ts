@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCategory, type ChatMessage } from '@ultra/contracts';
-import { type LlmProvider, type LlmRequest, type LlmResponse, ProviderError } from '../llm-provider';
+import { type LlmCallbacks, type LlmProvider, type LlmRequest, type LlmResponse, ProviderError } from '../llm-provider';
 import { mockVoices, neutralVoice } from './mock-voices';
 
 export interface MockSettings {
@@ -44,7 +44,7 @@ export class MockProvider implements LlmProvider {
 
   constructor(private readonly settings: MockSettings) {}
 
-  async complete(request: LlmRequest, signal: AbortSignal): Promise<LlmResponse> {
+  async complete(request: LlmRequest, signal: AbortSignal, callbacks?: LlmCallbacks): Promise<LlmResponse> {
     const modelId = `mock:${request.model}`;
     if (this.settings.latencyMs > 0) {
       await sleep(this.settings.latencyMs, undefined, { signal }).catch(() => {
@@ -62,8 +62,11 @@ export class MockProvider implements LlmProvider {
     let output = estimateTokens(text);
     const cut = request.maxOutputTokens !== undefined && output > request.maxOutputTokens;
     if (cut) output = request.maxOutputTokens as number;
+    const answer = cut ? text.slice(0, output * 4) : text;
+    // Streams word by word, like a vendor's token deltas.
+    if (request.stream && callbacks?.onDelta) for (const piece of answer.split(/(?<= )/)) callbacks.onDelta(piece);
     return {
-      text: cut ? text.slice(0, output * 4) : text,
+      text: answer,
       usage: { inputTokens: input, outputTokens: output },
       finishReason: cut ? 'length' : 'stop',
     };

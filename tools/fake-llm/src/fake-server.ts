@@ -1,0 +1,169 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Usage a fake reports, in the vendor's own fields. */
+export interface FakeUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** Prompt tokens served from the vendor's cache, where the vendor reports them. */
+  cachedInputTokens?: number;
+  /** Hidden reasoning tokens, where the vendor reports them. */
+  reasoningTokens?: number;
+}
+
+/** What the fake answers to one request. Everything is optional; defaults make a plausible answer. */
+export interface FakeReply {
+  /** The answer; split into `chunks` when streaming (default: about 3 words a chunk). */
+  text?: string;
+  chunks?: string[];
+  usage?: FakeUsage;
+  finishReason?: string;
+  /** Wait before the response starts. */
+  latencyMs?: number;
+  /** Wait between streamed chunks. */
+  chunkDelayMs?: number;
+  /** Answer with this HTTP status and `errorBody` (in the vendor's error format when omitted). */
+  status?: number;
+  errorMessage?: string;
+  /** Sent as `retry-after` (seconds) with an error status. */
+  retryAfterSeconds?: number;
+  /** Stream: stop after the chunks, without the vendor's final events, and close the connection. */
+  cutOff?: boolean;
+  /** Stream: send one event whose data is not JSON. */
+  malformed?: boolean;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: unknown;
+}
+
+/** Chooses a reply for a request; return undefined to fall through to the next rule or the default. */
+export type ReplyRule = (request: RecordedRequest) => FakeReply | undefined;
+
+export const DEFAULT_USAGE: FakeUsage = { inputTokens: 12, outputTokens: 9 };
+
+/**
+ * A minimal HTTP server that speaks one vendor's wire format. Tests script replies (`reply`, `replyOnce`), read
+ * what the SDK sent (`requests`), and point the SDK's base URL at `url`. Subclasses implement `handle`.
+ */
+export abstract class FakeVendorServer {
+  readonly requests: RecordedRequest[] = [];
+  private readonly rules: { rule: ReplyRule; once: boolean }[] = [];
+  private server?: Server;
+
+  abstract readonly vendor: string;
+
+  /** Every request that matches `rule` gets its reply (until `reset`). */
+  reply(rule: ReplyRule | FakeReply): this {
+    this.rules.push({ rule: typeof rule === 'function' ? rule : () => rule, once: false });
+    return this;
+  }
+
+  /** The next request that matches gets this reply, once. */
+  replyOnce(rule: ReplyRule | FakeReply): this {
+    this.rules.push({ rule: typeof rule === 'function' ? rule : () => rule, once: true });
+    return this;
+  }
+
+  reset(): void {
+    this.rules.length = 0;
+    this.requests.length = 0;
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null;
+    if (!address) throw new Error(`${this.vendor} fake is not listening`);
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async listen(port = 0): Promise<this> {
+    this.server = createServer((req, res) => void this.route(req, res));
+    this.server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    return this;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** The reply for a request: the first matching scripted rule, or a default answer naming the model. */
+  protected replyFor(request: RecordedRequest, model: string): FakeReply {
+    for (let i = 0; i < this.rules.length; i++) {
+      const entry = this.rules[i]!;
+      const reply = entry.rule(request);
+      if (reply) {
+        if (entry.once) this.rules.splice(i, 1);
+        return reply;
+      }
+    }
+    return { text: `${this.vendor} fake answer from ${model}.` };
+  }
+
+  protected abstract handle(request: RecordedRequest, res: ServerResponse): Promise<void>;
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    let body: unknown = raw;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      // Left as text: the vendor module answers 400 for it.
+    }
+    const request: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body };
+    this.requests.push(request);
+    try {
+      await this.handle(request, res);
+    } catch (error) {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `fake ${this.vendor} failed: ${String(error)}` } }));
+    }
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The reply's text in streamed pieces: the scripted chunks, or the text cut every few words. */
+export function chunksOf(reply: FakeReply, fallback: string): string[] {
+  if (reply.chunks) return reply.chunks;
+  const text = reply.text ?? fallback;
+  const words = text.split(/(?<= )/);
+  const pieces: string[] = [];
+  for (let i = 0; i < words.length; i += 3) pieces.push(words.slice(i, i + 3).join(''));
+  return pieces.length ? pieces : [''];
+}
+
+export function textOf(reply: FakeReply, fallback: string): string {
+  return reply.chunks ? reply.chunks.join('') : (reply.text ?? fallback);
+}
+
+/** Starts a server-sent-events response. */
+export function startSse(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+}
+
+/** Writes one SSE event; `event` is the optional event name (Anthropic names its events). */
+export function sendSse(res: ServerResponse, data: unknown, event?: string): void {
+  const payload = typeof data === 'string' ? data : JSON.stringify(data);
+  res.write(`${event ? `event: ${event}\n` : ''}data: ${payload}\n\n`);
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,5 @@
+export * from './fake-server';
+export * from './openai.fake';
+export * from './anthropic.fake';
+export * from './gemini.fake';
+export * from './mistral.fake';

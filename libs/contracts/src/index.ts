@@ -1,5 +1,6 @@
 export * from './models/model-id';
 export * from './models/catalog';
+export * from './models/providers-file';
 export * from './patterns/patterns';
 export * from './analyses/status';
 export * from './errors/error-codes';

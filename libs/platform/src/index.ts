@@ -9,3 +9,4 @@ export * from './bootstrap/bootstrap';
 export * from './redis/queue-job';
 export * from './util/within';
 export * from './redis/queue-processor';
+export * from './config/provider-settings';

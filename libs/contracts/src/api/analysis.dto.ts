@@ -50,6 +50,8 @@ export interface StageView {
   name: StageName;
   status: StageStatus;
   outputs: OutputView[];
+  /** Totals of the stage's outputs, cost included. */
+  usage: Usage;
 }
 
 export interface AnalysisError {

@@ -36,3 +36,11 @@ export type AnalysisEvent = AnalysisStatusEvent | StageRecordedEvent;
 export function analysisEventsChannel(queuePrefix: string, analysisId: string): string {
   return `${queuePrefix}:events:${analysisId}`;
 }
+
+/**
+ * The Redis stream of one analysis' token deltas, written by provider-workers while models stream: entries
+ * `{stage, model, text}` in arrival order, then `{stage, model, done: "1"}` when a model's answer is complete.
+ */
+export function analysisDeltasStream(queuePrefix: string, analysisId: string): string {
+  return `${queuePrefix}:deltas:${analysisId}`;
+}

@@ -6,7 +6,12 @@ export const catalogEntrySchema = z.object({
   id: modelIdSchema,
   displayName: z.string().min(1),
   contextWindow: z.number().int().positive(),
-  pricing: z.object({ inputPerMTok: z.number().min(0), outputPerMTok: z.number().min(0) }),
+  pricing: z.object({
+    inputPerMTok: z.number().min(0),
+    outputPerMTok: z.number().min(0),
+    /** Price of prompt tokens served from the provider's cache; inputPerMTok when absent. */
+    cachedInputPerMTok: z.number().min(0).optional(),
+  }),
   capabilities: z.array(z.string()).default([]),
 });
 export type CatalogEntry = z.infer<typeof catalogEntrySchema>;

@@ -27,6 +27,12 @@ export type AnalysisSpec = z.infer<typeof analysisSpecSchema>;
 export const usageSchema = z.object({
   inputTokens: z.number().int().min(0),
   outputTokens: z.number().int().min(0),
+  /** Part of inputTokens the provider served from its prompt cache, where it reports them. */
+  cachedInputTokens: z.number().int().min(0).optional(),
+  /** Hidden reasoning tokens (part of outputTokens), where the provider reports them. */
+  reasoningTokens: z.number().int().min(0).optional(),
+  /** Price of these tokens in USD from the pricing table; 0 for models without a price. */
+  costUsd: z.number().min(0).optional(),
 });
 export type Usage = z.infer<typeof usageSchema>;
 

@@ -58,6 +58,25 @@ export const httpEnv = (defaultPort: number) => ({
   HOST: z.string().default('0.0.0.0'),
 });
 
+const optionalUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional();
+
+/**
+ * Keys and endpoints of the built-in providers (base URLs default to the vendor's) and the file declaring
+ * OpenAI-compatible servers. A provider without a key is `needs_key`: listed, but refused at submit.
+ */
+export const providerEnv = {
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: optionalUrl,
+  ANTHROPIC_API_KEY: z.string().optional(),
+  ANTHROPIC_BASE_URL: optionalUrl,
+  GOOGLE_API_KEY: z.string().optional(),
+  GOOGLE_BASE_URL: optionalUrl,
+  MISTRAL_API_KEY: z.string().optional(),
+  MISTRAL_BASE_URL: optionalUrl,
+  ULTRA_PROVIDERS_FILE: z.string().optional(),
+};
+
 export type LogConfig = z.infer<z.ZodObject<typeof logEnv>>;
 export type RedisConfig = z.infer<z.ZodObject<typeof redisEnv>>;
 export type DatabaseConfig = z.infer<z.ZodObject<typeof databaseEnv>>;
+export type ProviderConfig = z.infer<z.ZodObject<typeof providerEnv>>;

@@ -116,6 +116,9 @@ export class AnalysesRepository {
       error: o.error,
       latency_ms: o.latencyMs,
       input_tokens: o.inputTokens,
+      cached_input_tokens: o.cachedInputTokens,
+      reasoning_tokens: o.reasoningTokens,
+      cost_usd: o.costUsd,
       output_tokens: o.outputTokens,
       finish_reason: o.finishReason,
     }));
@@ -127,13 +130,16 @@ export class AnalysesRepository {
           RETURNING id
        ), inserted AS (
          INSERT INTO stage_outputs (analysis_id, stage, stage_index, model, status, text, error, latency_ms,
-                                    input_tokens, output_tokens, finish_reason)
+                                    input_tokens, output_tokens, finish_reason,
+                                    cached_input_tokens, reasoning_tokens, cost_usd)
          SELECT touched.id, o.stage, o.stage_index, o.model, o.status, o.text, o.error, o.latency_ms,
-                o.input_tokens, o.output_tokens, o.finish_reason
+                o.input_tokens, o.output_tokens, o.finish_reason,
+                o.cached_input_tokens, o.reasoning_tokens, o.cost_usd
            FROM touched
           CROSS JOIN jsonb_to_recordset($4::jsonb) AS o(stage varchar, stage_index integer, model varchar,
                 status varchar, text text, error jsonb, latency_ms integer, input_tokens integer,
-                output_tokens integer, finish_reason text)
+                output_tokens integer, finish_reason text, cached_input_tokens integer, reasoning_tokens integer,
+                cost_usd numeric)
          ON CONFLICT (analysis_id, stage, model) DO NOTHING
          RETURNING 1
        )

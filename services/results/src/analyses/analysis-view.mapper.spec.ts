@@ -38,10 +38,13 @@ function output(stage: StageName, model: ModelId, overrides: Partial<StageOutput
     latencyMs: 10,
     inputTokens: 3,
     outputTokens: 5,
+    cachedInputTokens: null,
+    reasoningTokens: null,
+    costUsd: 0.00125,
     finishReason: 'stop',
     createdAt: created,
     ...overrides,
-  } satisfies StageOutputEntity);
+  } as StageOutputEntity);
 }
 
 const failed = (stage: StageName, model: ModelId) =>
@@ -51,6 +54,7 @@ const failed = (stage: StageName, model: ModelId) =>
     error: { category: 'timeout', message: 'took too long' },
     inputTokens: 0,
     outputTokens: 0,
+    costUsd: 0,
   });
 
 const statuses = (a: AnalysisEntity, outputs: StageOutputEntity[]) =>
@@ -69,9 +73,14 @@ describe('toAnalysisView', () => {
       createdAt: '2030-01-02T03:04:05.678Z',
       updatedAt: '2030-01-02T03:04:05.678Z',
       completedAt: null,
-      stages: ['initial', 'meta', 'hyper', 'ultra'].map((name) => ({ name, status: 'pending', outputs: [] })),
+      stages: ['initial', 'meta', 'hyper', 'ultra'].map((name) => ({
+        name,
+        status: 'pending',
+        outputs: [],
+        usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
+      })),
       result: null,
-      usage: { inputTokens: 0, outputTokens: 0 },
+      usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
     });
     expect(view).not.toHaveProperty('error');
   });
@@ -132,17 +141,18 @@ describe('toAnalysisView', () => {
         text: null,
         error: { category: 'timeout', message: 'took too long' },
         latencyMs: 10,
-        usage: { inputTokens: 0, outputTokens: 0 },
+        usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
       },
       {
         model: 'mock:a',
         status: 'completed',
         text: 'mock:a says initial',
         latencyMs: 10,
-        usage: { inputTokens: 3, outputTokens: 5 },
+        usage: { inputTokens: 3, outputTokens: 5, costUsd: 0.00125 },
       },
     ]);
     expect(initial?.outputs[1]).not.toHaveProperty('error');
+    expect(initial?.usage).toEqual({ inputTokens: 3, outputTokens: 5, costUsd: 0.00125 });
   });
 
   describe('a completed analysis', () => {
@@ -154,9 +164,22 @@ describe('toAnalysisView', () => {
     const done = analysis({ status: 'completed', resultStage: 'ultra', resultModel: 'mock:a' });
 
     it('sums usage over every output', () => {
+      // Seven completed outputs at 0.00125 USD each; failed ones cost nothing.
       expect(toAnalysisView(done, outputs).usage).toEqual({
         inputTokens: 3 * 2 * 3 + 100,
         outputTokens: 3 * 2 * 5 + 50,
+        costUsd: 0.00875,
+      });
+    });
+
+    it('shows cached and reasoning tokens where the provider reported them', () => {
+      const detailed = output('ultra', 'mock:a', { cachedInputTokens: 2, reasoningTokens: 1 });
+      expect(toAnalysisView(done, [detailed]).stages[3]?.outputs[0]?.usage).toEqual({
+        inputTokens: 3,
+        outputTokens: 5,
+        cachedInputTokens: 2,
+        reasoningTokens: 1,
+        costUsd: 0.00125,
       });
     });
 

@@ -68,7 +68,7 @@ function deriveStages(analysis: AnalysisEntity, outputs: readonly StageOutputEnt
     } else {
       status = StageStatus.Skipped;
     }
-    return { name, status, outputs: stageOutputs.map(toOutputView) };
+    return { name, status, outputs: stageOutputs.map(toOutputView), usage: totalUsage(stageOutputs) };
   });
 }
 
@@ -84,17 +84,31 @@ function toOutputView(output: StageOutputEntity): OutputView {
     status: output.status,
     text: output.text,
     latencyMs: output.latencyMs,
-    usage: { inputTokens: output.inputTokens, outputTokens: output.outputTokens },
+    usage: usageOf(output),
   };
   if (output.error) view.error = { category: output.error.category, message: output.error.message };
   return view;
 }
 
+/** Cached and reasoning tokens appear only where the provider reported them. */
+function usageOf(output: StageOutputEntity): Usage {
+  const usage: Usage = { inputTokens: output.inputTokens, outputTokens: output.outputTokens, costUsd: output.costUsd };
+  if (output.cachedInputTokens !== null) usage.cachedInputTokens = output.cachedInputTokens;
+  if (output.reasoningTokens !== null) usage.reasoningTokens = output.reasoningTokens;
+  return usage;
+}
+
+/** Token and cost totals; cost is summed in millionths of a cent so many small prices add up exactly. */
 function totalUsage(outputs: readonly StageOutputEntity[]): Usage {
-  return outputs.reduce(
-    (sum, o) => ({ inputTokens: sum.inputTokens + o.inputTokens, outputTokens: sum.outputTokens + o.outputTokens }),
-    { inputTokens: 0, outputTokens: 0 },
+  const sum = outputs.reduce(
+    (acc, o) => ({
+      inputTokens: acc.inputTokens + o.inputTokens,
+      outputTokens: acc.outputTokens + o.outputTokens,
+      cost: acc.cost + Math.round(o.costUsd * 1e8),
+    }),
+    { inputTokens: 0, outputTokens: 0, cost: 0 },
   );
+  return { inputTokens: sum.inputTokens, outputTokens: sum.outputTokens, costUsd: sum.cost / 1e8 };
 }
 
 /** The final answer exists only once the analysis completed and the output it names completed with text. */

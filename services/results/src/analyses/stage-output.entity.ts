@@ -44,6 +44,22 @@ export class StageOutputEntity {
   @Column({ name: 'output_tokens', type: 'int' })
   outputTokens!: number;
 
+  @Column({ name: 'cached_input_tokens', type: 'int', nullable: true })
+  cachedInputTokens!: number | null;
+
+  @Column({ name: 'reasoning_tokens', type: 'int', nullable: true })
+  reasoningTokens!: number | null;
+
+  /** numeric arrives from pg as a string; it is a number everywhere else. */
+  @Column({
+    name: 'cost_usd',
+    type: 'numeric',
+    precision: 18,
+    scale: 8,
+    transformer: { to: (v: number) => v, from: Number },
+  })
+  costUsd!: number;
+
   @Column({ name: 'finish_reason', type: 'text', nullable: true })
   finishReason!: string | null;
 

@@ -84,7 +84,7 @@ function answered(model: ModelId, stage: StageName): ModelCallResult {
     text: `${model} on ${stage}`,
     error: null,
     latencyMs: 20,
-    usage: { inputTokens: 10, outputTokens: 4 },
+    usage: { inputTokens: 10, outputTokens: 4, cachedInputTokens: 2, costUsd: 0.0005 },
     finishReason: 'stop',
   };
 }
@@ -96,7 +96,7 @@ function failedCall(model: ModelId, category: ErrorCategory, message: string): M
     text: null,
     error: { category, message },
     latencyMs: 7,
-    usage: { inputTokens: 0, outputTokens: 0 },
+    usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
     finishReason: null,
   };
 }
@@ -180,7 +180,7 @@ describe('results queue', () => {
           status: 'completed',
           text: 'mock:alpha on initial',
           latencyMs: 20,
-          usage: { inputTokens: 10, outputTokens: 4 },
+          usage: { inputTokens: 10, outputTokens: 4, cachedInputTokens: 2, costUsd: 0.0005 },
         },
         {
           model: 'mock:beta',
@@ -188,7 +188,7 @@ describe('results queue', () => {
           text: null,
           error: { category: 'rate_limit', message: 'slow down' },
           latencyMs: 7,
-          usage: { inputTokens: 0, outputTokens: 0 },
+          usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
         },
         {
           model: 'mock:gamma',
@@ -196,10 +196,10 @@ describe('results queue', () => {
           text: null,
           error: { category: 'worker_lost', message: 'the model task ended without a result' },
           latencyMs: 7,
-          usage: { inputTokens: 0, outputTokens: 0 },
+          usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
         },
       ]);
-      expect(current.usage).toEqual({ inputTokens: 10, outputTokens: 4 });
+      expect(current.usage).toEqual({ inputTokens: 10, outputTokens: 4, costUsd: 0.0005 });
     });
 
     it('adds no rows when the same stage.record is delivered again', async () => {
@@ -267,7 +267,7 @@ describe('results queue', () => {
       expect(done.completedAt).not.toBeNull();
       expect(done.result).toEqual({ model: 'mock:alpha', text: 'mock:alpha on ultra' });
       expect(done.stages.map((s) => s.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
-      expect(done.usage).toEqual({ inputTokens: 70, outputTokens: 28 });
+      expect(done.usage).toEqual({ inputTokens: 70, outputTokens: 28, costUsd: 0.0035 });
       expect(done).not.toHaveProperty('error');
     });
 

@@ -53,6 +53,9 @@ function toRow(job: StageRecordJob, output: ModelCallResult): NewStageOutput {
     error: output.error,
     latencyMs: output.latencyMs,
     inputTokens: output.usage.inputTokens,
+    cachedInputTokens: output.usage.cachedInputTokens ?? null,
+    reasoningTokens: output.usage.reasoningTokens ?? null,
+    costUsd: output.usage.costUsd ?? 0,
     outputTokens: output.usage.outputTokens,
     finishReason: output.finishReason,
   };

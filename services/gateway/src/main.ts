@@ -1,13 +1,14 @@
-import { loadConfig, runService, startHttpService } from '@ultra/platform';
+import { loadConfig, loadProviderSettings, runService, startHttpService } from '@ultra/platform';
 import { loadCatalog } from './catalog/catalog.loader';
 import { configureHttp } from './common/http-setup';
 import { bodyLimitOf, gatewayConfig, SERVICE_NAME } from './config/gateway.config';
 
 runService(SERVICE_NAME, async () => {
-  // Both are checked before Nest starts, so a bad environment or catalog is printed by runService as a readable
-  // list; inside Nest's boot the same error would end the process with a stack trace instead.
+  // All are checked before Nest starts, so a bad environment, catalog or providers file is printed by runService
+  // as a readable list; inside Nest's boot the same error would end the process with a stack trace instead.
   const config = loadConfig(SERVICE_NAME, gatewayConfig);
   loadCatalog(config.ULTRA_MODELS_FILE);
+  loadProviderSettings(SERVICE_NAME, config);
   const { AppModule } = await import('./app.module.js');
   await startHttpService(AppModule, {
     port: config.PORT,

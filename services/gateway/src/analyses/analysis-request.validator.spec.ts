@@ -5,7 +5,7 @@ import { gatewayConfig } from '../config/gateway.config';
 import { AnalysisRequestValidator } from './analysis-request.validator';
 
 const config = gatewayConfig.parse({ DATABASE_URL: 'postgres://u@localhost/db', MAX_PROMPT_CHARS: '50' });
-const validator = new AnalysisRequestValidator(config, new CatalogService(config, new ProviderAvailability()));
+const validator = new AnalysisRequestValidator(config, new CatalogService(config, new ProviderAvailability(config)));
 
 function rejection(body: unknown): ApiException {
   try {

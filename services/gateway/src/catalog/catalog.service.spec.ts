@@ -12,7 +12,7 @@ function catalogFrom(contents: unknown): CatalogService {
   const file = join(dir, `${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, typeof contents === 'string' ? contents : JSON.stringify(contents));
   const config = gatewayConfig.parse({ DATABASE_URL: 'postgres://u@localhost/db', ULTRA_MODELS_FILE: file });
-  return new CatalogService(config, new ProviderAvailability());
+  return new CatalogService(config, new ProviderAvailability(config));
 }
 
 const entry = (id: string) => ({
@@ -30,15 +30,50 @@ describe('ProviderAvailability', () => {
     ['google', 'needs_key'],
     ['mistral', 'needs_key'],
     ['my-local-llm', 'needs_key'],
-  ])('%s → %s', (provider, status) => {
-    expect(new ProviderAvailability().statusOf(provider)).toBe(status);
+  ])('%s → %s without keys', (provider, status) => {
+    const config = gatewayConfig.parse({ DATABASE_URL: 'postgres://u@localhost/db' });
+    expect(new ProviderAvailability(config).statusOf(provider)).toBe(status);
+  });
+
+  it('makes a vendor ready once its key is configured', () => {
+    const config = gatewayConfig.parse({
+      DATABASE_URL: 'postgres://u@localhost/db',
+      ANTHROPIC_API_KEY: 'sk-ant-test',
+      MISTRAL_BASE_URL: 'http://127.0.0.1:9/v1',
+    });
+    const availability = new ProviderAvailability(config);
+    expect(availability.statusOf('anthropic')).toBe('ready');
+    expect(availability.statusOf('mistral')).toBe('needs_key');
+  });
+
+  it('lists OpenAI-compatible servers: ready without a key variable, or once the variable is set', () => {
+    const file = join(dir, 'providers.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        providers: [
+          { id: 'ollama', baseUrl: 'http://127.0.0.1:11434/v1', models: [{ name: 'llama3.2' }] },
+          { id: 'groq', baseUrl: 'http://127.0.0.1:9/v1', apiKeyEnv: 'ULTRA_TEST_GROQ_KEY', models: [{ name: 'x' }] },
+        ],
+      }),
+    );
+    const config = gatewayConfig.parse({ DATABASE_URL: 'postgres://u@localhost/db', ULTRA_PROVIDERS_FILE: file });
+    const models = new CatalogService(config, new ProviderAvailability(config)).list();
+    expect(models).toContainEqual({
+      id: 'ollama:llama3.2',
+      provider: 'ollama',
+      name: 'llama3.2',
+      displayName: 'ollama llama3.2',
+      status: 'ready',
+    });
+    expect(models.find((m) => m.id === 'groq:x')?.status).toBe('needs_key');
   });
 });
 
 describe('CatalogService', () => {
   it('reads the repository catalog by default, from any working directory', () => {
     const config = gatewayConfig.parse({ DATABASE_URL: 'postgres://u@localhost/db' });
-    const models = new CatalogService(config, new ProviderAvailability()).list();
+    const models = new CatalogService(config, new ProviderAvailability(config)).list();
     expect(models.length).toBeGreaterThan(4);
     expect(models).toContainEqual({
       id: 'mock:alpha',
@@ -73,7 +108,7 @@ describe('CatalogService', () => {
           DATABASE_URL: 'postgres://u@localhost/db',
           ULTRA_MODELS_FILE: join(dir, 'absent.json'),
         });
-        new CatalogService(config, new ProviderAvailability());
+        new CatalogService(config, new ProviderAvailability(config));
       } else {
         catalogFrom(contents);
       }

@@ -12,10 +12,21 @@ export class CatalogService {
   private readonly byId: ReadonlyMap<string, ModelInfo>;
 
   constructor(@Inject(APP_CONFIG) config: GatewayConfig, availability: ProviderAvailability) {
-    this.models = loadCatalog(config.ULTRA_MODELS_FILE).models.map((entry) => {
+    const catalog = loadCatalog(config.ULTRA_MODELS_FILE).models.map((entry): ModelInfo => {
       const { provider, name } = parseModelId(entry.id);
       return { id: entry.id, provider, name, displayName: entry.displayName, status: availability.statusOf(provider) };
     });
+    // Models declared with OpenAI-compatible servers join the catalog under their server's id.
+    const compatible = availability.compatibleProviders().flatMap((p) =>
+      (p.models ?? []).map((m): ModelInfo => ({
+        id: `${p.id}:${m.name}`,
+        provider: p.id,
+        name: m.name,
+        displayName: m.displayName ?? `${p.displayName ?? p.id} ${m.name}`,
+        status: availability.statusOf(p.id),
+      })),
+    );
+    this.models = [...catalog, ...compatible];
     this.byId = new Map(this.models.map((model) => [model.id, model]));
   }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { DEFAULT_MAX_PROMPT_CHARS } from '@ultra/contracts';
-import { databaseEnv, httpEnv, logEnv, redisEnv } from '@ultra/platform';
+import { databaseEnv, httpEnv, logEnv, providerEnv, redisEnv } from '@ultra/platform';
 import { z } from 'zod';
 
 export const SERVICE_NAME = 'gateway';
@@ -29,6 +29,7 @@ export const gatewayConfig = z
     ...redisEnv,
     ...databaseEnv,
     ...logEnv,
+    ...providerEnv,
     NODE_ENV: z.string().default('development'),
     JWT_SECRET: z.string().optional(),
     JWT_ACCESS_TTL: ttlSeconds.default(15 * 60),

@@ -43,6 +43,8 @@ export interface RecordedRequest {
 /** Chooses a reply for a request; return undefined to fall through to the next rule or the default. */
 export type ReplyRule = (request: RecordedRequest) => FakeReply | undefined;
 
+const MAX_RECORDED = 1_000;
+
 export const DEFAULT_USAGE: FakeUsage = { inputTokens: 12, outputTokens: 9 };
 
 /**
@@ -51,24 +53,27 @@ export const DEFAULT_USAGE: FakeUsage = { inputTokens: 12, outputTokens: 9 };
  */
 export abstract class FakeVendorServer {
   readonly requests: RecordedRequest[] = [];
-  private readonly rules: { rule: ReplyRule; once: boolean }[] = [];
+  /** One-off rules are consulted first, in the order given, so a test can interrupt a standing reply. */
+  private readonly onceRules: ReplyRule[] = [];
+  private readonly rules: ReplyRule[] = [];
   private server?: Server;
 
   abstract readonly vendor: string;
 
   /** Every request that matches `rule` gets its reply (until `reset`). */
   reply(rule: ReplyRule | FakeReply): this {
-    this.rules.push({ rule: typeof rule === 'function' ? rule : () => rule, once: false });
+    this.rules.push(typeof rule === 'function' ? rule : () => rule);
     return this;
   }
 
-  /** The next request that matches gets this reply, once. */
+  /** The next request that matches gets this reply, once, before any standing `reply` rule. */
   replyOnce(rule: ReplyRule | FakeReply): this {
-    this.rules.push({ rule: typeof rule === 'function' ? rule : () => rule, once: true });
+    this.onceRules.push(typeof rule === 'function' ? rule : () => rule);
     return this;
   }
 
   reset(): void {
+    this.onceRules.length = 0;
     this.rules.length = 0;
     this.requests.length = 0;
   }
@@ -95,13 +100,16 @@ export abstract class FakeVendorServer {
 
   /** The reply for a request: the first matching scripted rule, or a default answer naming the model. */
   protected replyFor(request: RecordedRequest, model: string): FakeReply {
-    for (let i = 0; i < this.rules.length; i++) {
-      const entry = this.rules[i]!;
-      const reply = entry.rule(request);
+    for (let i = 0; i < this.onceRules.length; i++) {
+      const reply = this.onceRules[i]!(request);
       if (reply) {
-        if (entry.once) this.rules.splice(i, 1);
+        this.onceRules.splice(i, 1);
         return reply;
       }
+    }
+    for (const rule of this.rules) {
+      const reply = rule(request);
+      if (reply) return reply;
     }
     return { text: `${this.vendor} fake answer from ${model}.` };
   }
@@ -118,6 +126,8 @@ export abstract class FakeVendorServer {
     }
     const request: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body };
     this.requests.push(request);
+    // Bounded, so a long benchmark against a fake does not grow without limit.
+    if (this.requests.length > MAX_RECORDED) this.requests.splice(0, this.requests.length - MAX_RECORDED);
     try {
       await this.handle(request, res);
     } catch (error) {
@@ -163,7 +173,12 @@ export function sendSse(res: ServerResponse, data: unknown, event?: string): voi
   res.write(`${event ? `event: ${event}\n` : ''}data: ${payload}\n\n`);
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }

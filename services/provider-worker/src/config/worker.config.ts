@@ -1,10 +1,29 @@
-import { logEnv, loadConfig, redisEnv } from '@ultra/platform';
+import { resolve } from 'node:path';
+import {
+  loadConfig,
+  loadProviderSettings,
+  logEnv,
+  providerEnv,
+  type ProviderSettings,
+  redisEnv,
+} from '@ultra/platform';
 import { modelIdSchema } from '@ultra/contracts';
 import { z } from 'zod';
+
+// src/config and dist/config sit at the same depth, so this finds the repository's catalog from source and build.
+const DEFAULT_MODELS_FILE = resolve(__dirname, '../../../../config/models.json');
 
 export const workerConfigSchema = z.object({
   ...redisEnv,
   ...logEnv,
+  ...providerEnv,
+  /** The model catalog; its prices give each output's cost. */
+  ULTRA_MODELS_FILE: z
+    .string()
+    .default(DEFAULT_MODELS_FILE)
+    .transform((file) => resolve(file)),
+  /** Token deltas of a streaming call are written to Redis at most this often, in batches. */
+  DELTA_FLUSH_MS: z.coerce.number().int().min(0).max(10_000).default(50),
   /** Model calls one worker process runs at once; they are I/O-bound, so this can be high. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64),
   /** How long a worker's claim on a task lasts without renewal; a crashed worker's tasks are re-run after it. */
@@ -34,3 +53,6 @@ export type WorkerConfig = z.infer<typeof workerConfigSchema>;
  * before Nest starts. main.ts imports lazily so a bad variable is reported readably.
  */
 export const workerConfig: WorkerConfig = loadConfig('provider-worker', workerConfigSchema);
+
+/** The providers this worker can call, with their keys; validated with the rest of the configuration. */
+export const workerProviders: ProviderSettings[] = loadProviderSettings('provider-worker', workerConfig);

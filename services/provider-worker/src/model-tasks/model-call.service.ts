@@ -11,6 +11,8 @@ import { PinoLogger } from 'nestjs-pino';
 import type { WorkerConfig } from '../config/worker.config';
 import { ProviderError } from '../providers/llm-provider';
 import { ProviderRegistry } from '../providers/provider-registry';
+import { DeltaPublisher } from '../streaming/delta-publisher.service';
+import { PricingService } from '../usage/pricing.service';
 
 export interface AttemptInfo {
   /** 0 on the first run. */
@@ -32,6 +34,8 @@ function toProviderError(model: string, error: unknown): ProviderError {
 export class ModelCallService {
   constructor(
     private readonly registry: ProviderRegistry,
+    private readonly pricing: PricingService,
+    private readonly deltas: DeltaPublisher,
     @Inject(APP_CONFIG) private readonly config: WorkerConfig,
     private readonly logger: PinoLogger,
   ) {}
@@ -43,6 +47,8 @@ export class ModelCallService {
       this.config.MODEL_CALL_TIMEOUT_MS,
     );
     const signal = AbortSignal.timeout(timeoutMs);
+    const stream = call.options.stream ?? true;
+    const sink = stream ? this.deltas.open(call.analysisId, call.stage, call.model) : undefined;
     try {
       const { provider, model } = this.registry.resolve(call.model);
       const response = await provider.complete(
@@ -51,15 +57,15 @@ export class ModelCallService {
           messages: call.messages,
           temperature: call.options.temperature,
           maxOutputTokens: call.options.maxOutputTokens,
+          stream,
         },
         signal,
+        { onDelta: sink && ((text) => sink.push(text)) },
       );
       const latencyMs = Math.round(performance.now() - started);
-      this.logger.info(
-        { model: call.model, stage: call.stage, latencyMs, usage: response.usage },
-        'model call completed',
-      );
-      return { model: call.model, status: 'completed', ...response, error: null, latencyMs };
+      const usage = { ...response.usage, costUsd: this.pricing.costOf(call.model, response.usage) };
+      this.logger.info({ model: call.model, stage: call.stage, latencyMs, usage }, 'model call completed');
+      return { model: call.model, status: 'completed', ...response, usage, error: null, latencyMs };
     } catch (raw) {
       const error = signal.aborted
         ? new ProviderError(ErrorCategory.Timeout, `${call.model} did not answer within ${timeoutMs} ms`)
@@ -83,9 +89,11 @@ export class ModelCallService {
         text: null,
         error: failure,
         latencyMs: Math.round(performance.now() - started),
-        usage: { inputTokens: 0, outputTokens: 0 },
+        usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
         finishReason: null,
       };
+    } finally {
+      await sink?.close();
     }
   }
 }

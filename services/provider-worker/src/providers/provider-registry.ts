@@ -2,7 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCategory, parseModelId } from '@ultra/contracts';
 import { LLM_PROVIDERS, type LlmProvider, ProviderError } from './llm-provider';
 
-/** Finds the adapter for a model id's provider. Provider keys per user (BYOK) will plug in here. */
+/** Injection token of the configured providers (keys, endpoints, declared models). */
+export const PROVIDER_SETTINGS = Symbol('PROVIDER_SETTINGS');
+
+/**
+ * Finds the adapter for a model id's provider. Keys come from config now; keys per user (BYOK) plug in here by
+ * resolving an adapter per call from the user's key instead of the shared one.
+ */
 @Injectable()
 export class ProviderRegistry {
   private readonly byId: ReadonlyMap<string, LlmProvider>;
@@ -17,7 +23,7 @@ export class ProviderRegistry {
     if (!provider) {
       throw new ProviderError(
         ErrorCategory.InvalidRequest,
-        `${modelId}: provider "${providerId}" is not configured on this worker (available: ${[...this.byId.keys()].join(', ')})`,
+        `${modelId}: provider "${providerId}" has no key on this worker (ready: ${[...this.byId.keys()].join(', ')})`,
       );
     }
     return { provider, model: name };

@@ -9,8 +9,8 @@ describe('MockProvider', () => {
   const signal = new AbortController().signal;
 
   it('is deterministic for the same model and prompt', async () => {
-    const a = await mock.complete({ model: 'alpha', messages: question('What is Redis?') }, signal);
-    const b = await mock.complete({ model: 'alpha', messages: question('What is Redis?') }, signal);
+    const a = await mock.complete({ model: 'alpha', messages: question('What is Redis?'), stream: false }, signal);
+    const b = await mock.complete({ model: 'alpha', messages: question('What is Redis?'), stream: false }, signal);
     expect(a).toEqual(b);
     expect(a.text).toContain('"What is Redis?"');
     expect(a.finishReason).toBe('stop');
@@ -19,7 +19,7 @@ describe('MockProvider', () => {
   it('gives each model its own voice', async () => {
     const texts = await Promise.all(
       ['alpha', 'beta', 'gamma', 'delta'].map(
-        async (model) => (await mock.complete({ model, messages: question('Q') }, signal)).text,
+        async (model) => (await mock.complete({ model, messages: question('Q'), stream: false }, signal)).text,
       ),
     );
     expect(new Set(texts).size).toBe(4);
@@ -33,6 +33,7 @@ describe('MockProvider', () => {
         messages: [
           { role: 'user', content: '## Question\nQ\n\n## Answers to review\n### Response A\nx\n\n### Response B\ny' },
         ],
+        stream: false,
       },
       signal,
     );
@@ -41,6 +42,7 @@ describe('MockProvider', () => {
       {
         model: 'beta',
         messages: [{ role: 'user', content: '## Question\nQ\n\n## Revised answers to synthesize\n### Response A\nx' }],
+        stream: false,
       },
       signal,
     );
@@ -52,15 +54,27 @@ describe('MockProvider', () => {
       { role: 'system' as const, content: 'x'.repeat(40) },
       { role: 'user' as const, content: '## Question\nWhy?' },
     ];
-    const res = await mock.complete({ model: 'gamma', messages }, signal);
+    const res = await mock.complete({ model: 'gamma', messages, stream: false }, signal);
     expect(res.usage).toEqual({
       inputTokens: 10 + estimateTokens('## Question\nWhy?'),
       outputTokens: estimateTokens(res.text),
     });
   });
 
+  it('streams its answer word by word when asked to', async () => {
+    const deltas: string[] = [];
+    const res = await mock.complete({ model: 'alpha', messages: question('Q'), stream: true }, signal, {
+      onDelta: (text) => deltas.push(text),
+    });
+    expect(deltas.length).toBeGreaterThan(5);
+    expect(deltas.join('')).toBe(res.text);
+  });
+
   it('stops at maxOutputTokens and says so', async () => {
-    const res = await mock.complete({ model: 'alpha', messages: question('Q'), maxOutputTokens: 5 }, signal);
+    const res = await mock.complete(
+      { model: 'alpha', messages: question('Q'), maxOutputTokens: 5, stream: false },
+      signal,
+    );
     expect(res).toMatchObject({ finishReason: 'length', usage: { outputTokens: 5 } });
     expect(res.text).toHaveLength(20);
   });
@@ -68,23 +82,29 @@ describe('MockProvider', () => {
   it('waits MOCK_LATENCY_MS and gives up when aborted', async () => {
     const slow = new MockProvider({ ...settings, latencyMs: 10_000 });
     const controller = new AbortController();
-    const call = slow.complete({ model: 'alpha', messages: question('Q') }, controller.signal);
+    const call = slow.complete({ model: 'alpha', messages: question('Q'), stream: false }, controller.signal);
     controller.abort();
     await expect(call).rejects.toMatchObject({ category: 'timeout' });
   });
 
   it('fails the models listed in MOCK_FAIL_MODELS and at MOCK_FAILURE_RATE', async () => {
     const failing = new MockProvider({ ...settings, failModels: ['mock:beta'] });
-    await expect(failing.complete({ model: 'beta', messages: question('Q') }, signal)).rejects.toBeInstanceOf(
-      ProviderError,
-    );
-    await expect(failing.complete({ model: 'alpha', messages: question('Q') }, signal)).resolves.toBeDefined();
+    await expect(
+      failing.complete({ model: 'beta', messages: question('Q'), stream: false }, signal),
+    ).rejects.toBeInstanceOf(ProviderError);
+    await expect(
+      failing.complete({ model: 'alpha', messages: question('Q'), stream: false }, signal),
+    ).resolves.toBeDefined();
     const flaky = new MockProvider({ ...settings, failureRate: 0.5, random: () => 0.4 });
-    await expect(flaky.complete({ model: 'alpha', messages: question('Q') }, signal)).rejects.toMatchObject({
+    await expect(
+      flaky.complete({ model: 'alpha', messages: question('Q'), stream: false }, signal),
+    ).rejects.toMatchObject({
       category: 'provider_unavailable',
       message: expect.stringContaining('mock:alpha'),
     });
     const lucky = new MockProvider({ ...settings, failureRate: 0.5, random: () => 0.6 });
-    await expect(lucky.complete({ model: 'alpha', messages: question('Q') }, signal)).resolves.toBeDefined();
+    await expect(
+      lucky.complete({ model: 'alpha', messages: question('Q'), stream: false }, signal),
+    ).resolves.toBeDefined();
   });
 });

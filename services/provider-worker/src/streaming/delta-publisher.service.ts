@@ -1,0 +1,65 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { analysisDeltasStream, type StageName } from '@ultra/contracts';
+import { APP_CONFIG, REDIS } from '@ultra/platform';
+import type { Redis } from 'ioredis';
+import { PinoLogger } from 'nestjs-pino';
+import type { WorkerConfig } from '../config/worker.config';
+
+/** Enough for several long answers; older deltas are trimmed. */
+const STREAM_MAX_ENTRIES = 10_000;
+const STREAM_TTL_S = 3_600;
+
+export interface DeltaSink {
+  push(text: string): void;
+  /** Writes what is buffered and the end marker. */
+  close(): Promise<void>;
+}
+
+/**
+ * Writes a streaming call's token deltas to the analysis' Redis stream, batched: at most one XADD per
+ * DELTA_FLUSH_MS per call, so streaming costs a few round trips per answer, not one per token. Best effort:
+ * a lost delta never fails the call, whose full text is stored anyway.
+ */
+@Injectable()
+export class DeltaPublisher {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: WorkerConfig,
+    private readonly logger: PinoLogger,
+  ) {}
+
+  open(analysisId: string, stage: StageName, model: string): DeltaSink {
+    const key = analysisDeltasStream(this.config.QUEUE_PREFIX, analysisId);
+    let buffer = '';
+    let timer: NodeJS.Timeout | undefined;
+    let pending: Promise<unknown> = Promise.resolve();
+    const write = (fields: string[]) => {
+      pending = pending
+        .then(() =>
+          this.redis
+            .multi()
+            .xadd(key, 'MAXLEN', '~', STREAM_MAX_ENTRIES, '*', 'stage', stage, 'model', model, ...fields)
+            .expire(key, STREAM_TTL_S)
+            .exec(),
+        )
+        .catch((error: unknown) => this.logger.warn({ err: error, model }, 'could not publish token deltas'));
+    };
+    const flush = () => {
+      timer = undefined;
+      if (buffer) write(['text', buffer]);
+      buffer = '';
+    };
+    return {
+      push: (text) => {
+        buffer += text;
+        timer ??= setTimeout(flush, this.config.DELTA_FLUSH_MS);
+      },
+      close: async () => {
+        clearTimeout(timer);
+        flush();
+        write(['done', '1']);
+        await pending;
+      },
+    };
+  }
+}

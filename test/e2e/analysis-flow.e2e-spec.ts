@@ -69,6 +69,7 @@ describe('analysis flow across gateway → orchestrator → provider-workers →
     expect(done.usage).toEqual({
       inputTokens: outputs.reduce((n, o) => n + o.usage.inputTokens, 0),
       outputTokens: outputs.reduce((n, o) => n + o.usage.outputTokens, 0),
+      costUsd: 0, // mock models are free
     });
     expect(done.completedAt).not.toBeNull();
 

@@ -100,7 +100,7 @@ describe('an analysis across all four vendors and an OpenAI-compatible server, t
     expect(done.status).toBe('completed');
     expect(done.stages.map((s) => s.outputs.length)).toEqual([5, 5, 5, 1]);
 
-    const initial = done.stages[0]!.outputs;
+    const initial = done.stages[0].outputs;
     for (const output of initial) {
       expect(output).toMatchObject({ status: 'completed', usage: { inputTokens: 1_000, outputTokens: 500 } });
       const price =
@@ -120,9 +120,9 @@ describe('an analysis across all four vendors and an OpenAI-compatible server, t
     expect(done.usage.inputTokens).toBe(16 * 1_000);
 
     // Each SDK really streamed: the analysis' delta stream has text and an end marker per model and stage.
-    const redis = new Redis(stack.env.REDIS_URL!);
+    const redis = new Redis(stack.env.REDIS_URL);
     try {
-      const entries = await redis.xrange(analysisDeltasStream(stack.env.QUEUE_PREFIX!, done.id), '-', '+');
+      const entries = await redis.xrange(analysisDeltasStream(stack.env.QUEUE_PREFIX, done.id), '-', '+');
       const fields = entries.map(([, f]) =>
         Object.fromEntries(Array.from({ length: f.length / 2 }, (_, i) => [f[2 * i], f[2 * i + 1]])),
       );
@@ -149,7 +149,7 @@ describe('an analysis across all four vendors and an OpenAI-compatible server, t
     });
     const done = await user.waitForAnalysis(accepted.body.id, 60_000);
     expect(done.status).toBe('completed');
-    expect(done.stages[0]!.outputs[0]).toMatchObject({
+    expect(done.stages[0].outputs[0]).toMatchObject({
       model: 'anthropic:claude-haiku-4-5',
       status: 'failed',
       error: { category: 'auth', message: expect.stringContaining('anthropic:claude-haiku-4-5') },

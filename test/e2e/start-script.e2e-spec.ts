@@ -64,8 +64,10 @@ describe('npm start (scripts/start.js)', () => {
     const health = await fetch(`http://127.0.0.1:${env.PORT}/api/health`);
     expect(health.status).toBe(200);
     expect(ultra.output()).toContain('running migrations');
-    for (const name of ['[results]', '[orchestrator]', '[worker-1]', '[gateway]'])
-      expect(ultra.output()).toContain(name);
+    // Each service runs as its own process, with its own log prefix.
+    for (const name of ['[results]', '[orchestrator]', '[worker-1]', '[gateway]']) {
+      await ultra.waitFor(`${name} INFO  service ready`);
+    }
 
     ultra.child.kill('SIGTERM');
     expect(await ultra.exited).toBe(0);

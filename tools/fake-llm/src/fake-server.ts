@@ -101,7 +101,7 @@ export abstract class FakeVendorServer {
   /** The reply for a request: the first matching scripted rule, or a default answer naming the model. */
   protected replyFor(request: RecordedRequest, model: string): FakeReply {
     for (let i = 0; i < this.onceRules.length; i++) {
-      const reply = this.onceRules[i]!(request);
+      const reply = this.onceRules[i](request);
       if (reply) {
         this.onceRules.splice(i, 1);
         return reply;

@@ -51,7 +51,11 @@ export function providerSettings(
   config: ProviderConfig,
   env: Record<string, string | undefined> = process.env,
 ): ProviderSettings[] {
-  const builtIn = (id: ProviderKind & string, apiKey?: string, baseUrl?: string): ProviderSettings => ({
+  const builtIn = (
+    id: Exclude<ProviderKind, 'openai-compatible'>,
+    apiKey?: string,
+    baseUrl?: string,
+  ): ProviderSettings => ({
     id,
     kind: id,
     apiKey: apiKey || undefined,

@@ -44,7 +44,7 @@ function output(stage: StageName, model: ModelId, overrides: Partial<StageOutput
     finishReason: 'stop',
     createdAt: created,
     ...overrides,
-  } as StageOutputEntity);
+  });
 }
 
 const failed = (stage: StageName, model: ModelId) =>

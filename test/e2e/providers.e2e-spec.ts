@@ -17,6 +17,7 @@ import {
 } from '@ultra/fake-llm';
 import { Redis } from 'ioredis';
 import { ApiClient } from '../support/api';
+import { eventually } from '../support/eventually';
 import { TestStack } from '../support/stack';
 
 const catalog = modelCatalogSchema.parse(
@@ -122,17 +123,22 @@ describe('an analysis across all four vendors and an OpenAI-compatible server, t
     // Each SDK really streamed: the analysis' delta stream has text and an end marker per model and stage.
     const redis = new Redis(stack.env.REDIS_URL);
     try {
-      const entries = await redis.xrange(analysisDeltasStream(stack.env.QUEUE_PREFIX, done.id), '-', '+');
-      const fields = entries.map(([, f]) =>
-        Object.fromEntries(Array.from({ length: f.length / 2 }, (_, i) => [f[2 * i], f[2 * i + 1]])),
-      );
+      const key = analysisDeltasStream(stack.env.QUEUE_PREFIX, done.id);
+      const read = async () =>
+        (await redis.xrange(key, '-', '+')).map(([, f]) =>
+          Object.fromEntries(Array.from({ length: f.length / 2 }, (_, i) => [f[2 * i], f[2 * i + 1]])),
+        );
+      // End markers are written just after each answer returns, so the last may trail the analysis a little.
+      const fields = await eventually('an end marker per model call', async () => {
+        const entries = await read();
+        return entries.filter((f) => f.done === '1').length === 16 ? entries : undefined;
+      });
       const initialText = (model: string) =>
         fields
           .filter((f) => f.stage === 'initial' && f.model === model && f.text)
           .map((f) => f.text)
           .join('');
       for (const output of initial) expect(initialText(output.model)).toBe(output.text);
-      expect(fields.filter((f) => f.done === '1')).toHaveLength(16);
     } finally {
       redis.disconnect();
     }

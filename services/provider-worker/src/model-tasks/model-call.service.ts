@@ -93,7 +93,8 @@ export class ModelCallService {
         finishReason: null,
       };
     } finally {
-      await sink?.close();
+      // Not awaited: the answer travels in the job's result; the delta stream only mirrors it for live viewers.
+      void sink?.close();
     }
   }
 }

@@ -11,8 +11,8 @@ const STREAM_TTL_S = 3_600;
 
 export interface DeltaSink {
   push(text: string): void;
-  /** Writes what is buffered and the end marker. */
-  close(): Promise<void>;
+  /** Writes what is buffered and the end marker, in one round trip; resolves when written. */
+  close(): Promise<unknown>;
 }
 
 /**
@@ -33,32 +33,34 @@ export class DeltaPublisher {
     let buffer = '';
     let timer: NodeJS.Timeout | undefined;
     let pending: Promise<unknown> = Promise.resolve();
-    const write = (fields: string[]) => {
+    // Entries of one write go out in one MULTI, after the previous write: deltas stay in order.
+    const write = (entries: string[][]) => {
+      if (entries.length === 0) return;
       pending = pending
-        .then(() =>
-          this.redis
-            .multi()
-            .xadd(key, 'MAXLEN', '~', STREAM_MAX_ENTRIES, '*', 'stage', stage, 'model', model, ...fields)
-            .expire(key, STREAM_TTL_S)
-            .exec(),
-        )
+        .then(() => {
+          const multi = this.redis.multi();
+          for (const fields of entries) {
+            multi.xadd(key, 'MAXLEN', '~', STREAM_MAX_ENTRIES, '*', 'stage', stage, 'model', model, ...fields);
+          }
+          return multi.expire(key, STREAM_TTL_S).exec();
+        })
         .catch((error: unknown) => this.logger.warn({ err: error, model }, 'could not publish token deltas'));
     };
-    const flush = () => {
+    const take = (): string[][] => {
+      clearTimeout(timer);
       timer = undefined;
-      if (buffer) write(['text', buffer]);
+      const text = buffer;
       buffer = '';
+      return text ? [['text', text]] : [];
     };
     return {
       push: (text) => {
         buffer += text;
-        timer ??= setTimeout(flush, this.config.DELTA_FLUSH_MS);
+        timer ??= setTimeout(() => write(take()), this.config.DELTA_FLUSH_MS);
       },
-      close: async () => {
-        clearTimeout(timer);
-        flush();
-        write(['done', '1']);
-        await pending;
+      close: () => {
+        write([...take(), ['done', '1']]);
+        return pending;
       },
     };
   }

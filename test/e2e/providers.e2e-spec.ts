@@ -131,11 +131,11 @@ describe('an analysis across all four vendors and an OpenAI-compatible server, t
       // End markers are written just after each answer returns, so the last may trail the analysis a little.
       const fields = await eventually('an end marker per model call', async () => {
         const entries = await read();
-        return entries.filter((f) => f.done === '1').length === 16 ? entries : undefined;
+        return entries.filter((f) => f.status === 'done').length === 16 ? entries : undefined;
       });
       const initialText = (model: string) =>
         fields
-          .filter((f) => f.stage === 'initial' && f.model === model && f.text)
+          .filter((f) => f.stage === 'initial' && f.model === model && f.attempt === '1' && f.text)
           .map((f) => f.text)
           .join('');
       for (const output of initial) expect(initialText(output.model)).toBe(output.text);

@@ -31,6 +31,8 @@ export interface FakeReply {
   cutOff?: boolean;
   /** Stream: send one event whose data is not JSON. */
   malformed?: boolean;
+  /** Leave usage out entirely, as some OpenAI-compatible servers do. */
+  omitUsage?: boolean;
 }
 
 export interface RecordedRequest {

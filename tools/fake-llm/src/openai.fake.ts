@@ -133,7 +133,7 @@ export class FakeOpenAiServer extends FakeVendorServer {
           finish_reason: reply.finishReason ?? 'stop',
         },
       ],
-      usage: usageOf(reply.usage ?? DEFAULT_USAGE),
+      ...(!reply.omitUsage && { usage: usageOf(reply.usage ?? DEFAULT_USAGE) }),
     });
     res.writeHead(200, { 'content-type': 'application/json' });
     if (!reply.malformed && !reply.cutOff) {
@@ -181,7 +181,7 @@ export class FakeOpenAiServer extends FakeVendorServer {
       return;
     }
     sendSse(res, chunk([choice({}, reply.finishReason ?? 'stop')]));
-    if (includeUsage) sendSse(res, chunk([], usageOf(reply.usage ?? DEFAULT_USAGE)));
+    if (includeUsage && !reply.omitUsage) sendSse(res, chunk([], usageOf(reply.usage ?? DEFAULT_USAGE)));
     sendSse(res, '[DONE]');
     res.end();
   }

@@ -39,7 +39,9 @@ export function analysisEventsChannel(queuePrefix: string, analysisId: string): 
 
 /**
  * The Redis stream of one analysis' token deltas, written by provider-workers while models stream: entries
- * `{stage, model, text}` in arrival order, then `{stage, model, done: "1"}` when a model's answer is complete.
+ * `{stage, model, attempt, text}` in arrival order, then `{stage, model, attempt, status}` when the attempt ends —
+ * `done`, `failed`, or `retrying` (the next attempt streams the answer again from the start, so a reader drops
+ * that model's text of earlier attempts).
  */
 export function analysisDeltasStream(queuePrefix: string, analysisId: string): string {
   return `${queuePrefix}:deltas:${analysisId}`;

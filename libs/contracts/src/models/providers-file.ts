@@ -24,7 +24,13 @@ export const compatibleProviderSchema = z.object({
         name: z.string().min(1),
         displayName: z.string().min(1).optional(),
         contextWindow: z.number().int().positive().optional(),
-        pricing: z.object({ inputPerMTok: z.number().min(0), outputPerMTok: z.number().min(0) }).optional(),
+        pricing: z
+          .object({
+            inputPerMTok: z.number().min(0),
+            outputPerMTok: z.number().min(0),
+            cachedInputPerMTok: z.number().min(0).optional(),
+          })
+          .optional(),
       }),
     )
     .min(1),

@@ -100,10 +100,10 @@ describe('AnalysisRequestValidator', () => {
     ],
     [
       'a model whose provider has no key',
-      { prompt: 'q', models: ['mock:alpha', 'anthropic:claude-opus-4-1'] },
+      { prompt: 'q', models: ['mock:alpha', 'anthropic:claude-opus-4-5'] },
       'model_unavailable',
       'models.1',
-      '"anthropic:claude-opus-4-1" is unavailable',
+      '"anthropic:claude-opus-4-5" is unavailable',
     ],
     [
       'an ultra model not among models',

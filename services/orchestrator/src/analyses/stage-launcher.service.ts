@@ -60,7 +60,8 @@ export class StageLauncher {
           opts: {
             jobId: `${analysisId}_${stageIndex}_${i}`,
             attempts: this.config.MODEL_CALL_ATTEMPTS,
-            backoff: { type: 'exponential', delay: this.config.MODEL_CALL_BACKOFF_MS },
+            // Exponential from this delay, but never sooner than a provider's retry-after (provider-worker decides).
+            backoff: { type: 'provider', delay: this.config.MODEL_CALL_BACKOFF_MS },
             // A task that dies for good must not block its stage: the collector records it as failed.
             ignoreDependencyOnFailure: true,
             removeOnComplete: { age: 3_600 },

@@ -11,7 +11,7 @@ import { PinoLogger } from 'nestjs-pino';
 import type { WorkerConfig } from '../config/worker.config';
 import { ProviderError } from '../providers/llm-provider';
 import { ProviderRegistry } from '../providers/provider-registry';
-import { DeltaPublisher } from '../streaming/delta-publisher.service';
+import { type DeltaOutcome, DeltaPublisher } from '../streaming/delta-publisher.service';
 import { PricingService } from '../usage/pricing.service';
 
 export interface AttemptInfo {
@@ -48,7 +48,11 @@ export class ModelCallService {
     );
     const signal = AbortSignal.timeout(timeoutMs);
     const stream = call.options.stream ?? true;
-    const sink = stream ? this.deltas.open(call.analysisId, call.stage, call.model) : undefined;
+    const sink = stream
+      ? this.deltas.open(call.analysisId, call.stage, call.model, attempt.attemptsMade + 1)
+      : undefined;
+    // Not awaited: the answer travels in the job's result; the delta stream only mirrors it for live viewers.
+    const close = (outcome: DeltaOutcome) => void sink?.close(outcome);
     try {
       const { provider, model } = this.registry.resolve(call.model);
       const response = await provider.complete(
@@ -65,6 +69,7 @@ export class ModelCallService {
       const latencyMs = Math.round(performance.now() - started);
       const usage = { ...response.usage, costUsd: this.pricing.costOf(call.model, response.usage) };
       this.logger.info({ model: call.model, stage: call.stage, latencyMs, usage }, 'model call completed');
+      close('done');
       return { model: call.model, status: 'completed', ...response, usage, error: null, latencyMs };
     } catch (raw) {
       const error = signal.aborted
@@ -81,6 +86,7 @@ export class ModelCallService {
         },
         `model call failed: ${error.message}`,
       );
+      close(willRetry ? 'retrying' : 'failed');
       if (willRetry) throw error;
       const failure: OutputError = { category: error.category, message: error.message };
       return {
@@ -92,9 +98,6 @@ export class ModelCallService {
         usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
         finishReason: null,
       };
-    } finally {
-      // Not awaited: the answer travels in the job's result; the delta stream only mirrors it for live viewers.
-      void sink?.close();
     }
   }
 }

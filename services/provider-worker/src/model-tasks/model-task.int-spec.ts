@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
-import { type ModelCallJob, type ModelCallResult, QueueName, SCHEMA_VERSION } from '@ultra/contracts';
+import {
+  analysisDeltasStream,
+  type ModelCallJob,
+  type ModelCallResult,
+  QueueName,
+  SCHEMA_VERSION,
+} from '@ultra/contracts';
 import { redisOptionsFromUrl } from '@ultra/platform';
 import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { eventually } from '../../../../test/support/eventually';
 import { type TestRedis, useTestRedis } from '../../../../test/support/redis';
 
 function call(model: string, overrides: Partial<ModelCallJob> = {}): ModelCallJob {
@@ -72,6 +80,45 @@ describe('model-tasks processor on real Redis', () => {
       error: { category: 'provider_unavailable', message: expect.stringContaining('mock:beta') },
     });
     expect((await queue.getJob(job.id!))?.attemptsMade).toBe(2);
+  });
+
+  it('mirrors each attempt on the analysis’ delta stream: the text, then how the attempt ended', async () => {
+    const ok = call('mock:alpha');
+    const answered = (await (await queue.add('model.call', ok)).waitUntilFinished(events, 10_000)) as ModelCallResult;
+    const failing = call('mock:beta');
+    await (
+      await queue.add('model.call', failing, { attempts: 2, backoff: { type: 'fixed', delay: 10 } })
+    ).waitUntilFinished(events, 10_000);
+    const read = async (analysisId: string) => {
+      const reader = new Redis(redis.url);
+      try {
+        const entries = await reader.xrange(analysisDeltasStream(redis.prefix, analysisId), '-', '+');
+        return entries.map(([, f]) =>
+          Object.fromEntries(Array.from({ length: f.length / 2 }, (_, i) => [f[2 * i], f[2 * i + 1]])),
+        );
+      } finally {
+        reader.disconnect();
+      }
+    };
+    const okEntries = await eventually('the end of the answer', async () => {
+      const entries = await read(ok.analysisId);
+      return entries.some((e) => e.status) ? entries : undefined;
+    });
+    expect(
+      okEntries
+        .filter((e) => e.text)
+        .map((e) => e.text)
+        .join(''),
+    ).toBe(answered.text);
+    expect(okEntries.at(-1)).toMatchObject({ stage: 'initial', model: 'mock:alpha', attempt: '1', status: 'done' });
+    const failedEntries = await eventually('both attempts', async () => {
+      const entries = await read(failing.analysisId);
+      return entries.length >= 2 ? entries : undefined;
+    });
+    expect(failedEntries.map((e) => [e.attempt, e.status])).toEqual([
+      ['1', 'retrying'],
+      ['2', 'failed'],
+    ]);
   });
 
   it('does not retry a call to a provider the worker does not have', async () => {

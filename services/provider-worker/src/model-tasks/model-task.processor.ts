@@ -5,6 +5,7 @@ import type { Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { workerConfig } from '../config/worker.config';
 import { ModelCallService } from './model-call.service';
+import { providerBackoff } from './provider-backoff';
 
 /** The only consumer of the model-tasks queue; several worker processes share it. */
 @Processor(QueueName.ModelTasks, {
@@ -12,6 +13,7 @@ import { ModelCallService } from './model-call.service';
   lockDuration: workerConfig.WORKER_LOCK_DURATION_MS,
   stalledInterval: workerConfig.WORKER_STALLED_INTERVAL_MS,
   maxStalledCount: 2,
+  settings: { backoffStrategy: providerBackoff },
 })
 export class ModelTaskProcessor extends QueueProcessor {
   constructor(

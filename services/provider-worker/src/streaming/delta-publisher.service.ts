@@ -9,10 +9,13 @@ import type { WorkerConfig } from '../config/worker.config';
 const STREAM_MAX_ENTRIES = 10_000;
 const STREAM_TTL_S = 3_600;
 
+/** How a call's attempt ended: `retrying` means another attempt will stream the answer again from the start. */
+export type DeltaOutcome = 'done' | 'failed' | 'retrying';
+
 export interface DeltaSink {
   push(text: string): void;
   /** Writes what is buffered and the end marker, in one round trip; resolves when written. */
-  close(): Promise<unknown>;
+  close(outcome: DeltaOutcome): Promise<unknown>;
 }
 
 /**
@@ -28,8 +31,10 @@ export class DeltaPublisher {
     private readonly logger: PinoLogger,
   ) {}
 
-  open(analysisId: string, stage: StageName, model: string): DeltaSink {
+  /** `attempt` (1 for the first) tells a reader that a retried call starts its text again. */
+  open(analysisId: string, stage: StageName, model: string, attempt: number): DeltaSink {
     const key = analysisDeltasStream(this.config.QUEUE_PREFIX, analysisId);
+    const tries = String(attempt);
     let buffer = '';
     let timer: NodeJS.Timeout | undefined;
     let pending: Promise<unknown> = Promise.resolve();
@@ -40,7 +45,20 @@ export class DeltaPublisher {
         .then(() => {
           const multi = this.redis.multi();
           for (const fields of entries) {
-            multi.xadd(key, 'MAXLEN', '~', STREAM_MAX_ENTRIES, '*', 'stage', stage, 'model', model, ...fields);
+            multi.xadd(
+              key,
+              'MAXLEN',
+              '~',
+              STREAM_MAX_ENTRIES,
+              '*',
+              'stage',
+              stage,
+              'model',
+              model,
+              'attempt',
+              tries,
+              ...fields,
+            );
           }
           return multi.expire(key, STREAM_TTL_S).exec();
         })
@@ -58,8 +76,8 @@ export class DeltaPublisher {
         buffer += text;
         timer ??= setTimeout(() => write(take()), this.config.DELTA_FLUSH_MS);
       },
-      close: () => {
-        write([...take(), ['done', '1']]);
+      close: (outcome) => {
+        write([...take(), ['status', outcome]]);
         return pending;
       },
     };

@@ -98,17 +98,25 @@ function usageOf(output: StageOutputEntity): Usage {
   return usage;
 }
 
-/** Token and cost totals; cost is summed in millionths of a cent so many small prices add up exactly. */
+/**
+ * Token and cost totals; cost is summed in millionths of a cent so many small prices add up exactly. Cached and
+ * reasoning totals appear when any output reported them.
+ */
 function totalUsage(outputs: readonly StageOutputEntity[]): Usage {
-  const sum = outputs.reduce(
-    (acc, o) => ({
-      inputTokens: acc.inputTokens + o.inputTokens,
-      outputTokens: acc.outputTokens + o.outputTokens,
-      cost: acc.cost + Math.round(o.costUsd * 1e8),
-    }),
-    { inputTokens: 0, outputTokens: 0, cost: 0 },
-  );
-  return { inputTokens: sum.inputTokens, outputTokens: sum.outputTokens, costUsd: sum.cost / 1e8 };
+  let [input, output, cost] = [0, 0, 0];
+  let cached: number | undefined;
+  let reasoning: number | undefined;
+  for (const o of outputs) {
+    input += o.inputTokens;
+    output += o.outputTokens;
+    cost += Math.round(o.costUsd * 1e8);
+    if (o.cachedInputTokens !== null) cached = (cached ?? 0) + o.cachedInputTokens;
+    if (o.reasoningTokens !== null) reasoning = (reasoning ?? 0) + o.reasoningTokens;
+  }
+  const usage: Usage = { inputTokens: input, outputTokens: output, costUsd: cost / 1e8 };
+  if (cached !== undefined) usage.cachedInputTokens = cached;
+  if (reasoning !== undefined) usage.reasoningTokens = reasoning;
+  return usage;
 }
 
 /** The final answer exists only once the analysis completed and the output it names completed with text. */

@@ -199,7 +199,7 @@ describe('results queue', () => {
           usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
         },
       ]);
-      expect(current.usage).toEqual({ inputTokens: 10, outputTokens: 4, costUsd: 0.0005 });
+      expect(current.usage).toEqual({ inputTokens: 10, outputTokens: 4, cachedInputTokens: 2, costUsd: 0.0005 });
     });
 
     it('adds no rows when the same stage.record is delivered again', async () => {
@@ -267,7 +267,7 @@ describe('results queue', () => {
       expect(done.completedAt).not.toBeNull();
       expect(done.result).toEqual({ model: 'mock:alpha', text: 'mock:alpha on ultra' });
       expect(done.stages.map((s) => s.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
-      expect(done.usage).toEqual({ inputTokens: 70, outputTokens: 28, costUsd: 0.0035 });
+      expect(done.usage).toEqual({ inputTokens: 70, outputTokens: 28, cachedInputTokens: 14, costUsd: 0.0035 });
       expect(done).not.toHaveProperty('error');
     });
 

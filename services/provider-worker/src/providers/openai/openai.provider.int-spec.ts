@@ -189,6 +189,20 @@ describe('OpenAiProvider against the OpenAI wire fake', () => {
       expect(fake.requests.at(-1)!.headers.authorization).toBe('Bearer ollama');
     });
 
+    it('counts zero tokens when the server reports no usage, streamed or not, instead of failing', async () => {
+      fake.reply({ text: 'No usage here.', omitUsage: true });
+      const streamed = await ollama().complete(request({ model: 'llama3.2', stream: true }), open());
+      expect(streamed).toMatchObject({ text: 'No usage here.', usage: { inputTokens: 0, outputTokens: 0 } });
+      const oneShot = await ollama().complete(request({ model: 'llama3.2', stream: false }), open());
+      expect(oneShot.usage).toEqual({ inputTokens: 0, outputTokens: 0 });
+    });
+
+    it('still requires usage from OpenAI itself', async () => {
+      fake.reply({ text: 'No usage here.', omitUsage: true });
+      const error = await failure(openai.complete(request({ model: 'gpt-4o-mini', stream: true }), open()));
+      expect(error.category).toBe(ErrorCategory.ProviderUnavailable);
+    });
+
     it('names ollama:<model> in its errors', async () => {
       fake.reply({ status: 404, errorMessage: 'model "llama9" not found, try pulling it first' });
       const error = await failure(ollama().complete(request({ model: 'llama9' }), open()));

@@ -32,10 +32,13 @@ export class OpenAiProvider implements LlmProvider {
   private readonly client: OpenAI;
   // OpenAI's reasoning models reject `max_tokens`, while most compatible servers only know `max_tokens`.
   private readonly maxTokensField: 'max_completion_tokens' | 'max_tokens';
+  // OpenAI always reports usage; some compatible servers (older Ollama, LM Studio, proxies) never do.
+  private readonly usageRequired: boolean;
 
   constructor(settings: OpenAiProviderSettings) {
     this.id = settings.id;
     this.maxTokensField = settings.id === 'openai' ? 'max_completion_tokens' : 'max_tokens';
+    this.usageRequired = settings.id === 'openai';
     this.client = new OpenAI({
       apiKey: settings.apiKey,
       // null rather than undefined: the SDK would otherwise read OPENAI_BASE_URL, OPENAI_ORG_ID and
@@ -74,7 +77,7 @@ export class OpenAiProvider implements LlmProvider {
     if (!choice) throw new ProviderError(ErrorCategory.ProviderUnavailable, `${modelId}: the response has no choice`);
     return {
       text: choice.message.content ?? '',
-      usage: usageOf(modelId, completion.usage),
+      usage: this.usageOf(modelId, completion.usage),
       finishReason: choice.finish_reason,
     };
   }
@@ -105,24 +108,30 @@ export class OpenAiProvider implements LlmProvider {
     }
     // The SDK ends the iteration quietly when the connection closes early or the signal aborts, so a stream
     // without its finish reason and usage chunk is incomplete, not a shorter answer.
-    if (finishReason === null || !usage) {
+    if (finishReason === null || (!usage && this.usageRequired)) {
       throw fromTransportError(modelId, new Error('the stream ended before its final chunk'), signal);
     }
-    return { text: parts.join(''), usage: usageOf(modelId, usage), finishReason };
+    return { text: parts.join(''), usage: this.usageOf(modelId, usage), finishReason };
   }
-}
 
-/** Our usage from OpenAI's fields; cached and reasoning tokens only where the server reports them. */
-function usageOf(modelId: string, usage: CompletionUsage | undefined): LlmUsage {
-  if (!usage) throw new ProviderError(ErrorCategory.ProviderUnavailable, `${modelId}: the response has no usage`);
-  const cached = usage.prompt_tokens_details?.cached_tokens;
-  const reasoning = usage.completion_tokens_details?.reasoning_tokens;
-  return {
-    inputTokens: usage.prompt_tokens,
-    outputTokens: usage.completion_tokens,
-    ...(cached !== undefined && { cachedInputTokens: cached }),
-    ...(reasoning !== undefined && { reasoningTokens: reasoning }),
-  };
+  /**
+   * Our usage from OpenAI's fields; cached and reasoning tokens only where the server reports them. A compatible
+   * server that reports none counts as zero tokens rather than failing every call.
+   */
+  private usageOf(modelId: string, usage: CompletionUsage | undefined | null): LlmUsage {
+    if (!usage) {
+      if (!this.usageRequired) return { inputTokens: 0, outputTokens: 0 };
+      throw new ProviderError(ErrorCategory.ProviderUnavailable, `${modelId}: the response has no usage`);
+    }
+    const cached = usage.prompt_tokens_details?.cached_tokens;
+    const reasoning = usage.completion_tokens_details?.reasoning_tokens;
+    return {
+      inputTokens: usage.prompt_tokens,
+      outputTokens: usage.completion_tokens,
+      ...(cached !== undefined && { cachedInputTokens: cached }),
+      ...(reasoning !== undefined && { reasoningTokens: reasoning }),
+    };
+  }
 }
 
 /** HTTP failures by status (with OpenAI's own message); aborts, broken connections and bad data otherwise. */

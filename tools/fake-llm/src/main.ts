@@ -1,5 +1,6 @@
-// `npm run fake-llm`: all four vendor fakes on fixed ports, for offline development and benchmarks. Point Ultra at
-// them with the base URLs printed below; every request is answered with a plausible streamed or plain reply.
+// `npm run fake-llm [port]`: all four vendor fakes on fixed ports, for offline development and benchmarks. Point
+// Ultra at them with the base URLs printed below; every request gets a plausible streamed or plain reply, shaped by
+// FAKE_LATENCY_MS (before answering), FAKE_CHUNK_DELAY_MS (between streamed chunks) and FAKE_ERROR_RATE (0–1, a 503).
 import { FakeAnthropicServer } from './anthropic.fake';
 import type { FakeVendorServer } from './fake-server';
 import { FakeGeminiServer } from './gemini.fake';
@@ -15,6 +16,16 @@ async function main(): Promise<void> {
     ['GOOGLE_BASE_URL', new FakeGeminiServer(), ''],
     ['MISTRAL_BASE_URL', new FakeMistralServer(), ''],
   ];
+  const latencyMs = Number(process.env.FAKE_LATENCY_MS ?? 0);
+  const chunkDelayMs = Number(process.env.FAKE_CHUNK_DELAY_MS ?? 0);
+  const errorRate = Number(process.env.FAKE_ERROR_RATE ?? 0);
+  for (const [, fake] of fakes) {
+    fake.reply(() =>
+      Math.random() < errorRate
+        ? { status: 503, errorMessage: 'simulated outage (FAKE_ERROR_RATE)' }
+        : { latencyMs, chunkDelayMs, text: `${fake.vendor} fake answer: the quick brown fox jumps over the lazy dog.` },
+    );
+  }
   await Promise.all(fakes.map(([, fake], i) => fake.listen(BASE_PORT + i)));
   process.stdout.write('fake LLM servers listening; use any non-empty API keys with:\n');
   for (const [variable, fake, suffix] of fakes) process.stdout.write(`  ${variable}=${fake.url}${suffix}\n`);

@@ -59,6 +59,8 @@ export const modelCallJob = z.object({
       timeoutMs: z.number().int().min(1).optional(),
       /** Stream the answer (deltas are published as they arrive); the default. */
       stream: z.boolean().optional(),
+      /** When the analysis' deadline passes (epoch ms): the call is aborted then and not retried after it. */
+      deadlineAt: z.number().int().min(0).optional(),
     })
     .default({}),
 });

@@ -18,6 +18,8 @@ export type StageRunOutputs = StageRun['outputs'];
 
 export interface AnalysisContext {
   spec: AnalysisSpec;
+  /** Epoch ms after which the analysis fails and its calls are aborted. */
+  deadlineAt: number;
   /** Every stage run so far, in order (a stage runs again when the ultra model falls back). */
   runs: StageRun[];
 }
@@ -38,11 +40,11 @@ export class AnalysisContextRepository {
     return `${this.config.QUEUE_PREFIX}:analysis-context:${analysisId}`;
   }
 
-  async saveSpec(analysisId: string, spec: AnalysisSpec): Promise<void> {
+  async saveSpec(analysisId: string, spec: AnalysisSpec, deadlineAt: number): Promise<void> {
     const key = this.key(analysisId);
     await this.redis
       .multi()
-      .hset(key, 'spec', JSON.stringify(spec))
+      .hset(key, 'spec', JSON.stringify(spec), 'deadlineAt', String(deadlineAt))
       .expire(key, this.config.ANALYSIS_CONTEXT_TTL_S)
       .exec();
   }
@@ -74,6 +76,8 @@ export class AnalysisContextRepository {
       .filter(([field]) => field.startsWith('run:'))
       .map(([, value]) => stageRunSchema.parse(JSON.parse(value)))
       .sort((a, b) => a.stageIndex - b.stageIndex);
-    return { spec, runs };
+    // Contexts written before deadlines existed have none: they never expire by deadline.
+    const deadlineAt = fields.deadlineAt ? Number(fields.deadlineAt) : Number.MAX_SAFE_INTEGER;
+    return { spec, deadlineAt, runs };
   }
 }

@@ -1,5 +1,5 @@
 import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   type AnalysisFinishJob,
   type AnalysisStartJob,
@@ -12,6 +12,8 @@ import {
 } from '@ultra/contracts';
 import type { FlowProducer, Job, JobsOptions, Queue } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
+import { APP_CONFIG } from '@ultra/platform';
+import type { OrchestratorConfig } from '../config/orchestrator.config';
 import type { StageContext } from '../patterns/pattern';
 import { patternDefinition } from '../patterns/pattern-registry';
 import { type AnalysisContext, AnalysisContextRepository } from './analysis-context.repository';
@@ -41,6 +43,7 @@ export class AnalysisFlowService {
     private readonly contexts: AnalysisContextRepository,
     private readonly launcher: StageLauncher,
     @InjectQueue(QueueName.Results) private readonly results: Queue,
+    @Inject(APP_CONFIG) private readonly config: OrchestratorConfig,
     @InjectFlowProducer(STAGE_FLOWS) private readonly flows: FlowProducer,
     private readonly collector: StageCollector,
     private readonly logger: PinoLogger,
@@ -50,7 +53,8 @@ export class AnalysisFlowService {
     const { analysisId, requestId, spec } = job;
     const first = patternDefinition(spec.pattern).stages[0];
     if (!first) throw new Error(`pattern ${spec.pattern} has no stages`);
-    await this.contexts.saveSpec(analysisId, spec);
+    const deadlineAt = Date.now() + this.config.ANALYSIS_DEADLINE_MS;
+    await this.contexts.saveSpec(analysisId, spec, deadlineAt);
     await Promise.all([
       this.results.add(
         'analysis.started',
@@ -64,6 +68,7 @@ export class AnalysisFlowService {
         stageIndex: 0,
         models: spec.models,
         context: { prompt: spec.prompt, outputs: {} },
+        deadlineAt,
       }),
     ]);
     this.logger.info({ stage: first.name, models: spec.models }, 'analysis started');
@@ -102,6 +107,11 @@ export class AnalysisFlowService {
     const done = new Set(outputs.filter((o) => o.status === 'completed').map((o) => o.model));
     const completed = context.spec.models.filter((m) => done.has(m));
     const finish = (outcome: Outcome): Decision => ({ kind: 'finish', outcome });
+    if (Date.now() >= context.deadlineAt) {
+      const limit = `${this.config.ANALYSIS_DEADLINE_MS} ms`;
+      const message = `the analysis ran past its deadline (${limit}) in stage ${job.stage}; no further stage starts`;
+      return finish({ status: 'failed', result: null, error: { code: 'deadline_exceeded', message } });
+    }
     const succeed = (model: ModelId) =>
       finish({ status: 'completed', result: { stage: job.stage, model }, error: null });
     const fail = (code: string, message: string) =>
@@ -141,6 +151,7 @@ export class AnalysisFlowService {
       stageIndex: job.stageIndex + 1,
       models,
       context: this.stageContext(context),
+      deadlineAt: context.deadlineAt,
     });
   }
 

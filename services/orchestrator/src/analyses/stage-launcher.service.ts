@@ -16,6 +16,8 @@ export interface StageLaunch {
   stageIndex: number;
   models: ModelId[];
   context: StageContext;
+  /** Epoch ms; every call of the stage is aborted when it passes. */
+  deadlineAt: number;
 }
 
 /**
@@ -51,7 +53,7 @@ export class StageLauncher {
           stage: stage.name,
           model,
           messages: stage.buildMessages(model, launch.context),
-          options: {},
+          options: { deadlineAt: launch.deadlineAt },
         };
         return {
           name: 'model.call',

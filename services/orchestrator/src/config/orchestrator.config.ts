@@ -9,6 +9,8 @@ export const orchestratorConfigSchema = z.object({
   /** Tries per model call, counting the first; retryable failures back off exponentially between them. */
   MODEL_CALL_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   MODEL_CALL_BACKOFF_MS: z.coerce.number().int().min(0).default(1_000),
+  /** An analysis still running this long after it started fails with deadline_exceeded; its calls are aborted. */
+  ANALYSIS_DEADLINE_MS: z.coerce.number().int().min(1_000).default(600_000),
   /** How long the orchestrator keeps an analysis' working context in Redis. */
   ANALYSIS_CONTEXT_TTL_S: z.coerce.number().int().min(60).default(86_400),
 });

@@ -26,6 +26,12 @@ function toProviderError(model: string, error: unknown): ProviderError {
   return new ProviderError(ErrorCategory.Internal, `${model}: ${message}`);
 }
 
+/** Aborts when the analysis' deadline passes; undefined when the call has none. */
+function deadlineSignal(deadlineAt: number | undefined): AbortSignal | undefined {
+  if (deadlineAt === undefined) return undefined;
+  return AbortSignal.timeout(Math.max(0, deadlineAt - Date.now()));
+}
+
 /**
  * Runs one model call. Retryable failures are thrown while attempts remain, so BullMQ backs off and retries;
  * otherwise a failure is returned as a failed result naming the model and category, so the stage completes.
@@ -46,7 +52,10 @@ export class ModelCallService {
       call.options.timeoutMs ?? this.config.MODEL_CALL_TIMEOUT_MS,
       this.config.MODEL_CALL_TIMEOUT_MS,
     );
-    const signal = AbortSignal.timeout(timeoutMs);
+    const deadline = deadlineSignal(call.options.deadlineAt);
+    const signal = deadline
+      ? AbortSignal.any([AbortSignal.timeout(timeoutMs), deadline])
+      : AbortSignal.timeout(timeoutMs);
     const stream = call.options.stream ?? true;
     const sink = stream
       ? this.deltas.open(call.analysisId, call.stage, call.model, attempt.attemptsMade + 1)
@@ -72,9 +81,12 @@ export class ModelCallService {
       close('done');
       return { model: call.model, status: 'completed', ...response, usage, error: null, latencyMs };
     } catch (raw) {
-      const error = signal.aborted
-        ? new ProviderError(ErrorCategory.Timeout, `${call.model} did not answer within ${timeoutMs} ms`)
-        : toProviderError(call.model, raw);
+      // Past the analysis' deadline nothing is retried: the analysis is over whatever this call does.
+      const error = deadline?.aborted
+        ? new ProviderError(ErrorCategory.Cancelled, `${call.model}: aborted, the analysis deadline passed`)
+        : signal.aborted
+          ? new ProviderError(ErrorCategory.Timeout, `${call.model} did not answer within ${timeoutMs} ms`)
+          : toProviderError(call.model, raw);
       const willRetry = retryableCategories.has(error.category) && attempt.attemptsMade + 1 < attempt.maxAttempts;
       this.logger.warn(
         {

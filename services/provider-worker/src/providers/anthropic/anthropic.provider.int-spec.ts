@@ -1,35 +1,14 @@
 import { ErrorCategory } from '@ultra/contracts';
 import { FakeAnthropicServer } from '@ultra/fake-llm';
-import { type LlmRequest, ProviderError } from '../llm-provider';
+import type { LlmRequest } from '../llm-provider';
+import { chatRequest, failureOf } from '../testing/provider-test-kit';
 import { AnthropicProvider, DEFAULT_MAX_TOKENS } from './anthropic.provider';
 
 const MODEL = 'claude-sonnet-5-5';
 const MODEL_ID = `anthropic:${MODEL}`;
 const API_KEY = 'test-anthropic-key';
 
-const request = (overrides: Partial<LlmRequest> = {}): LlmRequest => ({
-  model: MODEL,
-  messages: [
-    { role: 'system', content: 'You are terse.' },
-    { role: 'user', content: 'What is Redis?' },
-    { role: 'assistant', content: 'A key-value store.' },
-    { role: 'user', content: 'And BullMQ?' },
-  ],
-  temperature: 0.3,
-  maxOutputTokens: 256,
-  stream: false,
-  ...overrides,
-});
-
-/** The ProviderError a call rejects with; fails the test if it resolves or rejects with anything else. */
-async function failureOf(call: Promise<unknown>): Promise<ProviderError> {
-  const outcome = await call.then(
-    () => new Error('the call resolved'),
-    (error: unknown) => error,
-  );
-  if (outcome instanceof ProviderError) return outcome;
-  throw outcome;
-}
+const request = (overrides: Partial<LlmRequest> = {}) => chatRequest(MODEL, overrides);
 
 interface MessagesRequestBody {
   model: string;

@@ -1,35 +1,14 @@
 import { ErrorCategory } from '@ultra/contracts';
-// The fake's source, not the package: @ultra/fake-llm's typings exist only once it is built.
-import { FakeMistralServer } from '../../../../../tools/fake-llm/src/mistral.fake';
-import { type LlmRequest, ProviderError } from '../llm-provider';
+import { FakeMistralServer } from '@ultra/fake-llm';
+import type { LlmRequest } from '../llm-provider';
+import { chatRequest, failureOf } from '../testing/provider-test-kit';
 import { MistralProvider } from './mistral.provider';
 
 const MODEL = 'mistral-small-latest';
 const MODEL_ID = `mistral:${MODEL}`;
 
-function request(overrides: Partial<LlmRequest> = {}): LlmRequest {
-  return {
-    model: MODEL,
-    messages: [
-      { role: 'system', content: 'You are terse.' },
-      { role: 'user', content: 'Say hello.' },
-    ],
-    temperature: 0.3,
-    maxOutputTokens: 256,
-    stream: false,
-    ...overrides,
-  };
-}
-
-/** The ProviderError a call rejects with; fails the test if it resolves or rejects with anything else. */
-async function failure(call: Promise<unknown>): Promise<ProviderError> {
-  const error = await call.then(
-    () => new Error('expected the call to reject'),
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
+const request = (overrides: Partial<LlmRequest> = {}) => chatRequest(MODEL, overrides);
+const failure = failureOf;
 
 describe('MistralProvider against the Mistral fake', () => {
   const fake = new FakeMistralServer();
@@ -76,7 +55,9 @@ describe('MistralProvider against the Mistral fake', () => {
         model: MODEL,
         messages: [
           { role: 'system', content: 'You are terse.' },
-          { role: 'user', content: 'Say hello.' },
+          { role: 'user', content: 'What is Redis?' },
+          { role: 'assistant', content: 'A key-value store.' },
+          { role: 'user', content: 'And BullMQ?' },
         ],
         temperature: 0.3,
         max_tokens: 256,
@@ -128,7 +109,12 @@ describe('MistralProvider against the Mistral fake', () => {
       expect(sent.headers.accept).toBe('text/event-stream');
       expect(sent.body).toMatchObject({
         model: MODEL,
-        messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user' }],
+        messages: [
+          { role: 'system', content: 'You are terse.' },
+          { role: 'user' },
+          { role: 'assistant' },
+          { role: 'user' },
+        ],
         temperature: 0.3,
         max_tokens: 256,
         stream: true,

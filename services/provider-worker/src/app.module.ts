@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { QueueName } from '@ultra/contracts';
 import { APP_CONFIG, ConfigModule, LoggingModule, type ProviderSettings, QueueModule } from '@ultra/platform';
 import { type WorkerConfig, workerConfig, workerProviders } from './config/worker.config';
+import { CancellationService } from './model-tasks/cancellation.service';
 import { ModelCallService } from './model-tasks/model-call.service';
 import { ModelTaskProcessor } from './model-tasks/model-task.processor';
 import { LLM_PROVIDERS } from './providers/llm-provider';
@@ -36,6 +37,7 @@ import { PricingService } from './usage/pricing.service';
     ProviderRegistry,
     PricingService,
     DeltaPublisher,
+    CancellationService,
     ModelCallService,
     ModelTaskProcessor,
   ],

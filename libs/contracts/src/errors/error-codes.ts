@@ -29,6 +29,8 @@ export const ApiErrorCode = {
   EmailTaken: 'email_taken',
   NotFound: 'not_found',
   AnalysisNotFound: 'analysis_not_found',
+  /** Cancelling an analysis that has already completed or failed. */
+  AnalysisEnded: 'analysis_ended',
   UnknownModel: 'unknown_model',
   ModelUnavailable: 'model_unavailable',
   UnknownPattern: 'unknown_pattern',

@@ -46,3 +46,15 @@ export function analysisEventsChannel(queuePrefix: string, analysisId: string): 
 export function analysisDeltasStream(queuePrefix: string, analysisId: string): string {
   return `${queuePrefix}:deltas:${analysisId}`;
 }
+
+/**
+ * Cancellation: the gateway sets this key (so a step that starts later still sees it) and publishes the analysis
+ * id on `analysisCancelChannel`, on which provider-workers abort the calls they hold for it.
+ */
+export function analysisCancelledKey(queuePrefix: string, analysisId: string): string {
+  return `${queuePrefix}:cancelled:${analysisId}`;
+}
+
+export function analysisCancelChannel(queuePrefix: string): string {
+  return `${queuePrefix}:cancel`;
+}

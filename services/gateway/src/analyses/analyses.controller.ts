@@ -6,6 +6,7 @@ import type { AuthUser } from '../auth/token-claims';
 import { RequestId } from '../common/request-id.decorator';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { AnalysesService } from './analyses.service';
+import { AnalysisCancelService, type CancelAccepted } from './analysis-cancel.service';
 import type { ListQuery } from './results.client';
 
 // Values are checked by results, which owns paging; here only that each is given at most once.
@@ -16,7 +17,10 @@ const listQuery = z.object({
 
 @Controller()
 export class AnalysesController {
-  constructor(private readonly analyses: AnalysesService) {}
+  constructor(
+    private readonly analyses: AnalysesService,
+    private readonly cancellation: AnalysisCancelService,
+  ) {}
 
   /** The body is validated by AnalysisRequestValidator, which gives each kind of mistake its own code. */
   @Post('analyze')
@@ -36,6 +40,17 @@ export class AnalysesController {
     @RequestId() requestId: string,
   ): Promise<AnalysisPage> {
     return this.analyses.list(user.id, query, requestId);
+  }
+
+  /** 202: the analysis ends as failed with code `cancelled` once the calls in flight have been aborted. */
+  @Post('analyses/:id/cancel')
+  @HttpCode(HttpStatus.ACCEPTED)
+  cancel(
+    @Param('id') id: string,
+    @CurrentUser() user: AuthUser,
+    @RequestId() requestId: string,
+  ): Promise<CancelAccepted> {
+    return this.cancellation.cancel(id, user.id, requestId);
   }
 
   @Get('analyses/:id')

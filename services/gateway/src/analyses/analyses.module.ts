@@ -4,6 +4,7 @@ import { QueueName } from '@ultra/contracts';
 import { CatalogModule } from '../catalog/catalog.module';
 import { AnalysesController } from './analyses.controller';
 import { AnalysesService } from './analyses.service';
+import { AnalysisCancelService } from './analysis-cancel.service';
 import { AnalysisJobsProducer } from './analysis-jobs.producer';
 import { AnalysisRequestValidator } from './analysis-request.validator';
 import { ResultsClient } from './results.client';
@@ -11,6 +12,6 @@ import { ResultsClient } from './results.client';
 @Module({
   imports: [CatalogModule, BullModule.registerQueue({ name: QueueName.Analyses })],
   controllers: [AnalysesController],
-  providers: [AnalysesService, AnalysisRequestValidator, ResultsClient, AnalysisJobsProducer],
+  providers: [AnalysesService, AnalysisCancelService, AnalysisRequestValidator, ResultsClient, AnalysisJobsProducer],
 })
 export class AnalysesModule {}

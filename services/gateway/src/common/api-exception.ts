@@ -11,6 +11,7 @@ export const statusOfCode = {
   not_found: 404,
   analysis_not_found: 404,
   email_taken: 409,
+  analysis_ended: 409,
   payload_too_large: 413,
   internal_error: 500,
   service_unavailable: 503,

@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type AnalysisSpec, analysisSpecSchema, modelIdSchema, stageNameSchema } from '@ultra/contracts';
+import {
+  analysisCancelledKey,
+  type AnalysisSpec,
+  analysisSpecSchema,
+  modelIdSchema,
+  stageNameSchema,
+} from '@ultra/contracts';
 import { APP_CONFIG, REDIS } from '@ultra/platform';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -20,6 +26,8 @@ export interface AnalysisContext {
   spec: AnalysisSpec;
   /** Epoch ms after which the analysis fails and its calls are aborted. */
   deadlineAt: number;
+  /** A user cancelled the analysis: no further stage starts. */
+  cancelled: boolean;
   /** Every stage run so far, in order (a stage runs again when the ultra model falls back). */
   runs: StageRun[];
 }
@@ -40,18 +48,28 @@ export class AnalysisContextRepository {
     return `${this.config.QUEUE_PREFIX}:analysis-context:${analysisId}`;
   }
 
-  async saveSpec(analysisId: string, spec: AnalysisSpec, deadlineAt: number): Promise<void> {
+  /** Stores the spec and says, in the same round trip, whether the analysis was cancelled before it started. */
+  async saveSpec(analysisId: string, spec: AnalysisSpec, deadlineAt: number): Promise<{ cancelled: boolean }> {
     const key = this.key(analysisId);
-    await this.redis
+    const results = await this.redis
       .multi()
       .hset(key, 'spec', JSON.stringify(spec), 'deadlineAt', String(deadlineAt))
       .expire(key, this.config.ANALYSIS_CONTEXT_TTL_S)
+      .exists(analysisCancelledKey(this.config.QUEUE_PREFIX, analysisId))
       .exec();
+    return { cancelled: results?.[2]?.[1] === 1 };
   }
 
-  /** The whole context in one round trip. */
+  /** The whole context, and whether the analysis was cancelled, in one round trip. */
   async load(analysisId: string): Promise<AnalysisContext> {
-    return this.parse(analysisId, await this.redis.hgetall(this.key(analysisId)));
+    const results = await this.redis
+      .multi()
+      .hgetall(this.key(analysisId))
+      .exists(analysisCancelledKey(this.config.QUEUE_PREFIX, analysisId))
+      .exec();
+    const [error, fields] = results?.[0] ?? [new Error('transaction aborted'), null];
+    if (error) throw error;
+    return { ...this.parse(analysisId, fields as Record<string, string>), cancelled: results?.[1]?.[1] === 1 };
   }
 
   /** Records a stage run; recording the same run twice is harmless. */
@@ -69,7 +87,7 @@ export class AnalysisContextRepository {
     await this.redis.expire(this.key(analysisId), 300);
   }
 
-  private parse(analysisId: string, fields: Record<string, string>): AnalysisContext {
+  private parse(analysisId: string, fields: Record<string, string>): Omit<AnalysisContext, 'cancelled'> {
     if (!fields.spec) throw new Error(`analysis ${analysisId}: context is missing (expired or never started)`);
     const spec = analysisSpecSchema.parse(JSON.parse(fields.spec));
     const runs = Object.entries(fields)

@@ -34,6 +34,7 @@ const resultsJob: JobsOptions = {
 const finishJob: JobsOptions = { ...resultsJob, attempts: 16, backoff: { type: 'exponential', delay: 25 } };
 
 type Outcome = Pick<AnalysisFinishJob, 'status' | 'result' | 'error'>;
+const CANCELLED = { code: 'cancelled', message: 'the analysis was cancelled; no further stage starts' };
 type Decision = { kind: 'finish'; outcome: Outcome } | { kind: 'launch'; position: number; models: ModelId[] };
 
 /** Advances an analysis through its pattern: which stage runs next, with which models, or how it ends. */
@@ -54,7 +55,21 @@ export class AnalysisFlowService {
     const first = patternDefinition(spec.pattern).stages[0];
     if (!first) throw new Error(`pattern ${spec.pattern} has no stages`);
     const deadlineAt = Date.now() + this.config.ANALYSIS_DEADLINE_MS;
-    await this.contexts.saveSpec(analysisId, spec, deadlineAt);
+    const { cancelled } = await this.contexts.saveSpec(analysisId, spec, deadlineAt);
+    if (cancelled) {
+      const data: AnalysisFinishJob = {
+        schemaVersion: SCHEMA_VERSION,
+        analysisId,
+        requestId,
+        status: 'failed',
+        result: null,
+        error: CANCELLED,
+        expectedOutputs: 0,
+      };
+      await this.results.add('analysis.finish', data, { ...finishJob, jobId: `${analysisId}_finish` });
+      this.logger.info('analysis cancelled before it started');
+      return;
+    }
     await Promise.all([
       this.results.add(
         'analysis.started',
@@ -107,6 +122,7 @@ export class AnalysisFlowService {
     const done = new Set(outputs.filter((o) => o.status === 'completed').map((o) => o.model));
     const completed = context.spec.models.filter((m) => done.has(m));
     const finish = (outcome: Outcome): Decision => ({ kind: 'finish', outcome });
+    if (context.cancelled) return finish({ status: 'failed', result: null, error: CANCELLED });
     if (Date.now() >= context.deadlineAt) {
       const limit = `${this.config.ANALYSIS_DEADLINE_MS} ms`;
       const message = `the analysis ran past its deadline (${limit}) in stage ${job.stage}; no further stage starts`;

@@ -13,6 +13,7 @@ import { ProviderError } from '../providers/llm-provider';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { type DeltaOutcome, DeltaPublisher } from '../streaming/delta-publisher.service';
 import { PricingService } from '../usage/pricing.service';
+import { CancellationService } from './cancellation.service';
 
 export interface AttemptInfo {
   /** 0 on the first run. */
@@ -42,6 +43,7 @@ export class ModelCallService {
     private readonly registry: ProviderRegistry,
     private readonly pricing: PricingService,
     private readonly deltas: DeltaPublisher,
+    private readonly cancellation: CancellationService,
     @Inject(APP_CONFIG) private readonly config: WorkerConfig,
     private readonly logger: PinoLogger,
   ) {}
@@ -53,9 +55,12 @@ export class ModelCallService {
       this.config.MODEL_CALL_TIMEOUT_MS,
     );
     const deadline = deadlineSignal(call.options.deadlineAt);
-    const signal = deadline
-      ? AbortSignal.any([AbortSignal.timeout(timeoutMs), deadline])
-      : AbortSignal.timeout(timeoutMs);
+    const cancellation = this.cancellation.track(call.analysisId);
+    const signal = AbortSignal.any([
+      AbortSignal.timeout(timeoutMs),
+      cancellation.signal,
+      ...(deadline ? [deadline] : []),
+    ]);
     const stream = call.options.stream ?? true;
     const sink = stream
       ? this.deltas.open(call.analysisId, call.stage, call.model, attempt.attemptsMade + 1)
@@ -82,11 +87,13 @@ export class ModelCallService {
       return { model: call.model, status: 'completed', ...response, usage, error: null, latencyMs };
     } catch (raw) {
       // Past the analysis' deadline nothing is retried: the analysis is over whatever this call does.
-      const error = deadline?.aborted
-        ? new ProviderError(ErrorCategory.Cancelled, `${call.model}: aborted, the analysis deadline passed`)
-        : signal.aborted
-          ? new ProviderError(ErrorCategory.Timeout, `${call.model} did not answer within ${timeoutMs} ms`)
-          : toProviderError(call.model, raw);
+      const error = cancellation.signal.aborted
+        ? new ProviderError(ErrorCategory.Cancelled, `${call.model}: aborted, the analysis was cancelled`)
+        : deadline?.aborted
+          ? new ProviderError(ErrorCategory.Cancelled, `${call.model}: aborted, the analysis deadline passed`)
+          : signal.aborted
+            ? new ProviderError(ErrorCategory.Timeout, `${call.model} did not answer within ${timeoutMs} ms`)
+            : toProviderError(call.model, raw);
       const willRetry = retryableCategories.has(error.category) && attempt.attemptsMade + 1 < attempt.maxAttempts;
       this.logger.warn(
         {
@@ -110,6 +117,8 @@ export class ModelCallService {
         usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
         finishReason: null,
       };
+    } finally {
+      cancellation.release();
     }
   }
 }

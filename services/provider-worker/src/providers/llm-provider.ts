@@ -33,6 +33,15 @@ export interface LlmProvider {
   complete(request: LlmRequest, signal: AbortSignal, callbacks?: LlmCallbacks): Promise<LlmResponse>;
 }
 
+/** What every vendor adapter is built from: its provider id (the part of model ids before `:`), key and endpoint. */
+export interface VendorAdapterOptions {
+  /** Provider id in model ids and messages, e.g. `openai`, or `ollama` for an OpenAI-compatible server. */
+  id: string;
+  apiKey: string;
+  /** The vendor's own endpoint when omitted. */
+  baseUrl?: string;
+}
+
 /** Injection token of the list of available adapters. */
 export const LLM_PROVIDERS = Symbol('LLM_PROVIDERS');
 

@@ -1,14 +1,13 @@
 import Anthropic, { APIError } from '@anthropic-ai/sdk';
-import type { LlmCallbacks, LlmProvider, LlmRequest, LlmResponse, LlmUsage } from '../llm-provider';
+import type {
+  LlmCallbacks,
+  LlmProvider,
+  LlmRequest,
+  LlmResponse,
+  LlmUsage,
+  VendorAdapterOptions,
+} from '../llm-provider';
 import { fromHttpStatus, fromTransportError, retryAfterMs } from '../provider-errors';
-
-export interface AnthropicProviderOptions {
-  /** Provider id in model ids (`anthropic:claude-sonnet-4-5`) and messages. */
-  id: string;
-  apiKey: string;
-  /** Defaults to Anthropic's own endpoint. */
-  baseUrl?: string;
-}
 
 /** The Messages API requires max_tokens; this is what a call gets when the pattern sets no limit. */
 export const DEFAULT_MAX_TOKENS = 4096;
@@ -29,7 +28,7 @@ export class AnthropicProvider implements LlmProvider {
   readonly id: string;
   private readonly client: Anthropic;
 
-  constructor(options: AnthropicProviderOptions) {
+  constructor(options: VendorAdapterOptions) {
     this.id = options.id;
     this.client = new Anthropic({
       apiKey: options.apiKey,

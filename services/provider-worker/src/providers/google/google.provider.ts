@@ -15,16 +15,9 @@ import {
   type LlmResponse,
   type LlmUsage,
   ProviderError,
+  type VendorAdapterOptions,
 } from '../llm-provider';
 import { fromHttpStatus, fromTransportError } from '../provider-errors';
-
-export interface GoogleProviderOptions {
-  /** Provider id used in model ids (`google:gemini-2.5-flash`) and messages. */
-  id: string;
-  apiKey: string;
-  /** Gemini API endpoint; the SDK's default (generativelanguage.googleapis.com) when omitted. */
-  baseUrl?: string;
-}
 
 /**
  * Google's error body, which the SDK keeps only as the JSON text of `ApiError.message`. The wait before a retry
@@ -45,7 +38,7 @@ export class GoogleProvider implements LlmProvider {
   readonly id: string;
   private readonly client: GoogleGenAI;
 
-  constructor(options: GoogleProviderOptions) {
+  constructor(options: VendorAdapterOptions) {
     this.id = options.id;
     this.client = new GoogleGenAI({
       // Explicit, so GOOGLE_GENAI_USE_VERTEXAI in the environment cannot switch the backend under us.

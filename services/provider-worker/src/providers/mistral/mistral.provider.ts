@@ -16,16 +16,9 @@ import {
   type LlmResponse,
   type LlmUsage,
   ProviderError,
+  type VendorAdapterOptions,
 } from '../llm-provider';
 import { fromHttpStatus, fromTransportError, retryAfterMs } from '../provider-errors';
-
-export interface MistralProviderOptions {
-  /** Provider id in model ids (`mistral:mistral-large-latest`). */
-  id: string;
-  apiKey: string;
-  /** Defaults to Mistral's API; tests point it at the fake. */
-  baseUrl?: string;
-}
 
 type MistralMessage = ChatCompletionStreamRequest['messages'][number];
 type MistralContent = string | ContentChunk[] | null | undefined;
@@ -35,7 +28,7 @@ export class MistralProvider implements LlmProvider {
   readonly id: string;
   private readonly client: Mistral;
 
-  constructor(options: MistralProviderOptions) {
+  constructor(options: VendorAdapterOptions) {
     this.id = options.id;
     this.client = new Mistral({
       apiKey: options.apiKey,

@@ -9,16 +9,9 @@ import {
   type LlmResponse,
   type LlmUsage,
   ProviderError,
+  type VendorAdapterOptions,
 } from '../llm-provider';
 import { fromHttpStatus, fromTransportError, retryAfterMs } from '../provider-errors';
-
-export interface OpenAiProviderSettings {
-  /** Provider id in model ids and messages: `openai`, or an OpenAI-compatible provider such as `ollama`. */
-  id: string;
-  apiKey: string;
-  /** Defaults to OpenAI's own API; OpenAI-compatible servers give theirs, e.g. http://127.0.0.1:11434/v1. */
-  baseUrl?: string;
-}
 
 /** The request fields shared by streamed and one-shot calls. */
 type ChatParams = Omit<ChatCompletionCreateParamsBase, 'stream' | 'stream_options'>;
@@ -35,7 +28,7 @@ export class OpenAiProvider implements LlmProvider {
   // OpenAI always reports usage; some compatible servers (older Ollama, LM Studio, proxies) never do.
   private readonly usageRequired: boolean;
 
-  constructor(settings: OpenAiProviderSettings) {
+  constructor(settings: VendorAdapterOptions) {
     this.id = settings.id;
     this.maxTokensField = settings.id === 'openai' ? 'max_completion_tokens' : 'max_tokens';
     this.usageRequired = settings.id === 'openai';

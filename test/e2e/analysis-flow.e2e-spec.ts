@@ -48,24 +48,31 @@ describe('analysis flow across gateway → orchestrator → provider-workers →
       ultraModel: 'mock:alpha',
       prompt: 'Why is the sky blue?',
     });
-    expect(done.stages.map((s) => [s.name, s.status, s.outputs.map((o) => o.model)])).toEqual([
-      ['initial', 'completed', models],
-      ['meta', 'completed', models],
-      ['hyper', 'completed', models],
-      ['ultra', 'completed', ['mock:alpha']],
+    // The default pattern, confidence: its reviews are structured, and an aggregate measures their agreement.
+    expect(done.stages.map((s) => [s.name, s.kind, s.status, s.outputs.map((o) => o.model)])).toEqual([
+      ['initial', 'generate', 'completed', models],
+      ['meta', 'generate', 'completed', models],
+      ['agreement', 'aggregate', 'completed', []],
+      ['hyper', 'generate', 'completed', models],
+      ['ultra', 'generate', 'completed', ['mock:alpha']],
     ]);
     const outputs = done.stages.flatMap((s) => s.outputs);
     for (const output of outputs) {
-      expect(output).toMatchObject({ status: 'completed', text: expect.stringContaining('Why is the sky blue?') });
+      expect(output).toMatchObject({ status: 'completed', text: expect.any(String) });
       expect(output.usage.inputTokens).toBeGreaterThan(0);
       expect(output.usage.outputTokens).toBeGreaterThan(0);
       expect(output.latencyMs).toBeGreaterThanOrEqual(19); // MOCK_LATENCY_MS=20, less timer slack
     }
-    // Each voice answers differently, and later stages see the earlier ones.
+    // Each voice answers differently, about the question it was asked.
     expect(new Set(done.stages[0].outputs.map((o) => o.text)).size).toBe(3);
-    expect(done.stages[1].outputs[0].text).toContain('Review of 2 answers');
-    expect(done.stages[3].outputs[0].text).toContain('Synthesis of 3 revised answers');
-    expect(done.result).toEqual({ model: 'mock:alpha', text: done.stages[3].outputs[0].text });
+    for (const answer of done.stages[0].outputs) expect(answer.text).toContain('Why is the sky blue?');
+    for (const review of done.stages[1].outputs) expect(review.data).toMatchObject({ claims: expect.any(Array) });
+    expect(done.result).toEqual({
+      model: 'mock:alpha',
+      stage: 'ultra',
+      text: done.stages[4].outputs[0].text,
+      agreement: done.stages[2].aggregate,
+    });
     expect(done.usage).toEqual({
       inputTokens: outputs.reduce((n, o) => n + o.usage.inputTokens, 0),
       outputTokens: outputs.reduce((n, o) => n + o.usage.outputTokens, 0),
@@ -113,7 +120,7 @@ describe('analysis flow across gateway → orchestrator → provider-workers →
       error: { category: 'provider_unavailable', message: expect.stringContaining('mock:delta') },
     });
     expect(done.stages[1].outputs.map((o) => o.model)).toEqual(['mock:alpha', 'mock:beta']);
-    expect(done.stages[3].outputs.map((o) => o.model)).toEqual(['mock:alpha']);
+    expect(done.stages.find((s) => s.id === 'ultra')!.outputs.map((o) => o.model)).toEqual(['mock:alpha']);
     expect(done.result?.model).toBe('mock:alpha');
   });
 
@@ -126,7 +133,7 @@ describe('analysis flow across gateway → orchestrator → provider-workers →
     expect(done.status).toBe('failed');
     expect(done.result).toBeNull();
     expect(done.error).toEqual({ code: 'all_models_failed', message: expect.stringContaining('mock:delta') });
-    expect(done.stages.map((s) => s.status)).toEqual(['failed', 'skipped', 'skipped', 'skipped']);
+    expect(done.stages.map((s) => s.status)).toEqual(['failed', 'skipped', 'skipped', 'skipped', 'skipped']);
   });
 
   it('keeps analyses private and lists them newest first', async () => {

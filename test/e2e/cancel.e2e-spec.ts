@@ -22,6 +22,7 @@ describe('cancelling an analysis', () => {
     const res = await user.request<AnalyzeAccepted>('POST', '/api/analyze', {
       prompt: 'Never mind',
       models: ['mock:alpha', 'mock:beta'],
+      pattern: 'critique',
     });
     await new Promise((r) => setTimeout(r, 500));
     const cancel = await user.request('POST', `/api/analyses/${res.body.id}/cancel`);

@@ -21,6 +21,7 @@ describe('analysis deadline', () => {
     const res = await user.request<AnalyzeAccepted>('POST', '/api/analyze', {
       prompt: 'Too slow',
       models: ['mock:alpha', 'mock:beta'],
+      pattern: 'critique',
     });
     const done = await user.waitForAnalysis(res.body.id, 15_000);
     // Well before the models' 5 s: the SDK calls were aborted, not waited for, and not retried.

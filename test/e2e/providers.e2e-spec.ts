@@ -95,6 +95,7 @@ describe('an analysis across all four vendors and an OpenAI-compatible server, t
     const accepted = await user.request<AnalyzeAccepted>('POST', '/api/analyze', {
       prompt: 'Compare the vendors',
       models,
+      pattern: 'critique',
     });
     expect(accepted.status).toBe(202);
     const done: AnalysisView = await user.waitForAnalysis(accepted.body.id, 60_000);

@@ -43,7 +43,11 @@ describe('provider-worker failures and shutdown', () => {
   });
 
   it('completes an analysis without duplicate outputs when a worker is killed mid-task', async () => {
-    const res = await user.request<AnalyzeAccepted>('POST', '/api/analyze', { prompt: 'Survive a crash', models });
+    const res = await user.request<AnalyzeAccepted>('POST', '/api/analyze', {
+      prompt: 'Survive a crash',
+      models,
+      pattern: 'critique',
+    });
     expect(res.status).toBe(202);
     await activeTasks(modelTasks, 3);
     const victim = stack.workers[0];
@@ -62,7 +66,11 @@ describe('provider-worker failures and shutdown', () => {
     await slow.ready();
     // Leave the slow worker alone on the queue so it surely holds the tasks.
     for (const worker of stack.workers.filter((w) => w !== slow)) await worker.kill('SIGTERM');
-    const res = await user.request<AnalyzeAccepted>('POST', '/api/analyze', { prompt: 'Graceful', models });
+    const res = await user.request<AnalyzeAccepted>('POST', '/api/analyze', {
+      prompt: 'Graceful',
+      models,
+      pattern: 'critique',
+    });
     await activeTasks(modelTasks, 3);
     const exitCode = slow.kill('SIGTERM');
     expect(await exitCode).toBe(0);

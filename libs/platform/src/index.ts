@@ -10,3 +10,4 @@ export * from './redis/queue-job';
 export * from './util/within';
 export * from './redis/queue-processor';
 export * from './config/provider-settings';
+export * from './redis/job-producer';

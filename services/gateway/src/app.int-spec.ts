@@ -47,14 +47,32 @@ describe('GET /api/available-models', () => {
 });
 
 describe('GET /api/patterns', () => {
-  it('lists the patterns with their stages', async () => {
+  it('lists the built-in patterns with their parameters and stages', async () => {
     const response = await jsonRequest<{ patterns: PatternInfo[] }>(gateway.url, 'GET', '/api/patterns', { token });
     expect(response.status).toBe(200);
-    expect(response.body.patterns.map((p) => p.id)).toEqual(['confidence', 'critique']);
-    expect(response.body.patterns[0]).toMatchObject({
-      name: 'Confidence',
-      stages: ['initial', 'meta', 'hyper', 'ultra'],
+    const { patterns } = response.body;
+    expect(patterns.map((p) => p.id)).toEqual(
+      expect.arrayContaining(['confidence', 'critique', 'council', 'moa', 'debate', 'self_moa', 'vote', 'direct']),
+    );
+    expect(patterns.length).toBeGreaterThanOrEqual(17);
+    for (const pattern of patterns) {
+      expect(pattern).toMatchObject({ source: 'builtin', name: expect.any(String), description: expect.any(String) });
+      expect(pattern.stages.length).toBeGreaterThan(0);
+    }
+    expect(patterns.find((p) => p.id === 'confidence')?.stages.map((s) => s.id)).toEqual(
+      expect.arrayContaining(['initial', 'meta', 'hyper', 'ultra']),
+    );
+    expect(patterns.find((p) => p.id === 'moa')).toMatchObject({
+      params: { layers: { type: 'integer', default: 2, min: 1, max: 4, description: expect.any(String) } },
+      stages: expect.arrayContaining([
+        { id: 'propose', label: expect.any(String), kind: 'generate', description: expect.any(String) },
+      ]),
     });
+  });
+
+  it('needs an access token', async () => {
+    const response = await jsonRequest<ApiErrorBody>(gateway.url, 'GET', '/api/patterns');
+    expect(response.status).toBe(401);
   });
 });
 

@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { gatewayConfig, SERVICE_NAME } from './config/gateway.config';
+import { EstimateModule } from './estimate/estimate.module';
 import { HealthModule } from './health/health.module';
 import { gatewayDatabase } from './migrations/gateway-database';
 import { PatternsModule } from './patterns/patterns.module';
@@ -21,6 +22,7 @@ import { PatternsModule } from './patterns/patterns.module';
     CatalogModule,
     PatternsModule,
     AnalysesModule,
+    EstimateModule,
     HealthModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],

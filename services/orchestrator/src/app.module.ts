@@ -1,13 +1,13 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { QueueName } from '@ultra/contracts';
-import { ConfigModule, LoggingModule, QueueModule } from '@ultra/platform';
+import { ConfigModule, JOB_FLOWS, LoggingModule, QueueModule } from '@ultra/platform';
 import { AnalysisContextRepository } from './analyses/analysis-context.repository';
 import { AnalysisFlowService } from './analyses/analysis-flow.service';
 import { AnalysisProcessor } from './analyses/analysis.processor';
 import { ChildFailuresService } from './analyses/child-failures.service';
 import { StageCollector } from './analyses/stage-collector.service';
-import { STAGE_FLOWS, StageLauncher } from './analyses/stage-launcher.service';
+import { StageLauncher } from './analyses/stage-launcher.service';
 import { orchestratorConfig } from './config/orchestrator.config';
 
 @Module({
@@ -21,7 +21,7 @@ import { orchestratorConfig } from './config/orchestrator.config';
       // Read only: to find which model a failed child task was for.
       { name: QueueName.ModelTasks },
     ),
-    BullModule.registerFlowProducer({ name: STAGE_FLOWS }),
+    BullModule.registerFlowProducer({ name: JOB_FLOWS }),
   ],
   providers: [
     AnalysisContextRepository,

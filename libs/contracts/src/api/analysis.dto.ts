@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { AnalysisStatus, OutputStatus, StageStatus } from '../analyses/status';
 import type { ModelId } from '../models/model-id';
-import type { PatternId, StageName } from '../patterns/patterns';
-import type { OutputError, Usage } from '../queues/job-payloads';
+import type { PatternId } from '../patterns/pattern-spec';
+import type { StageName } from '../patterns/patterns';
+import type { AnalysisOptions, OutputError, StageRun, Usage } from '../queues/job-payloads';
 
 export const MAX_MODELS_PER_ANALYSIS = 8;
 export const DEFAULT_MAX_PROMPT_CHARS = 32_000;
@@ -26,7 +27,20 @@ export function analyzeRequestSchema(maxPromptChars: number) {
       .max(MAX_MODELS_PER_ANALYSIS, `at most ${MAX_MODELS_PER_ANALYSIS} models are allowed`)
       .refine((ids) => new Set(ids).size === ids.length, 'models must not contain duplicates'),
     ultraModel: z.string().min(1).optional(),
-    pattern: z.string().min(1).optional(),
+    pattern: z.string().min(1).max(100).optional(),
+    /** The pattern's declared parameters, e.g. {layers: 3}; checked against the pattern's bounds. */
+    params: z.record(z.string(), z.number({ error: 'each parameter must be a number' })).optional(),
+    options: z
+      .object({
+        temperature: z.number().min(0).max(2).optional(),
+        maxOutputTokens: z.number().int().min(1).max(200_000).optional(),
+        quorum: z.number().int().min(1).max(64).optional(),
+        stageTimeoutMs: z.number().int().min(1_000).max(3_600_000).optional(),
+      })
+      .strict()
+      .optional(),
+    /** Refuse (400 budget_exceeded) when the high cost estimate is above this many USD. */
+    maxCostUsd: z.number().min(0).optional(),
   });
 }
 export type AnalyzeRequest = z.infer<ReturnType<typeof analyzeRequestSchema>>;
@@ -39,17 +53,36 @@ export interface AnalyzeAccepted {
 
 export interface OutputView {
   model: ModelId;
+  /** Which of the model's samples (sampling stages); 0 otherwise. */
+  sample: number;
   status: OutputStatus;
   text: string | null;
+  /** Parsed JSON output of stages that ask for json; null with dataError when it could not be parsed. */
+  data?: Record<string, unknown> | null;
+  dataError?: string;
+  /** Copied from the source of a rerun: no call was made and it cost nothing. */
+  reused?: boolean;
   error?: OutputError;
   latencyMs: number;
   usage: Usage;
 }
 
+/** One run of a stage: a round of a generate stage (fallbacks included), an aggregate, or a skipped stage. */
 export interface StageView {
+  /** The stage's id in the pattern (kept under its old name for existing clients). */
   name: StageName;
+  id: StageName;
+  label: string;
+  kind: 'generate' | 'aggregate' | 'skipped';
+  /** Run index within the analysis; null for a stage of the pattern that has not run (pending or skipped). */
+  index: number | null;
+  /** Round or layer of a repeating stage, from 1. */
+  round: number;
   status: StageStatus;
   outputs: OutputView[];
+  /** An aggregate's result (ranking, tally, agreement). */
+  aggregate?: Record<string, unknown>;
+  note?: string;
   /** Totals of the stage's outputs, cost included. */
   usage: Usage;
 }
@@ -71,11 +104,24 @@ export interface AnalysisSummary {
   completedAt: string | null;
 }
 
+/** The final answer, plus the named data of the pattern's result (ranking, agreement, votes, verdicts…). */
+export interface AnalysisResult {
+  model: ModelId;
+  text: string;
+  /** The stage whose output is the answer (for cascade: which path ran). */
+  stage: StageName;
+  [data: string]: unknown;
+}
+
 export interface AnalysisView extends AnalysisSummary {
   stages: StageView[];
-  result: { model: ModelId; text: string } | null;
+  result: AnalysisResult | null;
   usage: Usage;
   error?: AnalysisError;
+  params: Record<string, number>;
+  options: AnalysisOptions;
+  /** The analysis this one reran (POST /api/analyses/:id/rerun). */
+  sourceAnalysisId: string | null;
 }
 
 export interface AnalysisPage {
@@ -92,4 +138,68 @@ export interface CreateAnalysisCommand {
   models: ModelId[];
   ultraModel: ModelId;
   pattern: PatternId;
+  patternSpec: unknown;
+  params: Record<string, number>;
+  options: AnalysisOptions;
+  sourceAnalysisId?: string | null;
+}
+
+/** `POST /api/analyses/:id/rerun`. */
+export const rerunRequestSchema = z
+  .object({
+    fromStage: z.string({ error: 'fromStage is required: the id of the stage to run again from' }).min(1).max(100),
+    ultraModel: z.string().min(1).optional(),
+    params: z.record(z.string(), z.number()).optional(),
+  })
+  .strict();
+export type RerunRequest = z.infer<typeof rerunRequestSchema>;
+
+/** `POST /api/analyze/estimate`: what an analysis will cost before it runs. */
+export interface AnalysisEstimate {
+  pattern: PatternId;
+  params: Record<string, number>;
+  calls: number;
+  stages: {
+    id: StageName;
+    label: string;
+    kind: 'generate' | 'aggregate';
+    rounds: number;
+    calls: number;
+    inputTokens: { low: number; high: number };
+    outputTokens: { low: number; high: number };
+  }[];
+  models: {
+    model: ModelId;
+    calls: number;
+    inputTokens: { low: number; high: number };
+    outputTokens: { low: number; high: number };
+    costUsd: { low: number; high: number };
+  }[];
+  total: {
+    inputTokens: { low: number; high: number };
+    outputTokens: { low: number; high: number };
+    costUsd: { low: number; high: number };
+  };
+  /** Seconds, assuming the stages run one after another and each model streams at a typical speed. */
+  expectedDurationS: { low: number; high: number };
+  /** How the figures were made, in a sentence each. */
+  assumptions: string[];
+}
+
+/**
+ * The results service's internal `GET /internal/analyses/:id/source?userId=`: what a rerun needs of the source
+ * analysis — how it was asked, where it stands, and every stage run with the outputs' texts and parsed data.
+ */
+export interface AnalysisSource {
+  id: string;
+  status: AnalysisStatus;
+  prompt: string;
+  models: ModelId[];
+  ultraModel: ModelId;
+  pattern: PatternId;
+  patternSpec: unknown;
+  params: Record<string, number>;
+  options: AnalysisOptions;
+  /** In run order; each as the orchestrator keeps it (contracts' stageRunSchema). */
+  runs: StageRun[];
 }

@@ -34,6 +34,14 @@ export const ApiErrorCode = {
   UnknownModel: 'unknown_model',
   ModelUnavailable: 'model_unavailable',
   UnknownPattern: 'unknown_pattern',
+  /** A pattern document that fails validation (details name each field). */
+  InvalidPattern: 'invalid_pattern',
+  /** Creating a pattern whose id the caller (or a built-in) already uses. */
+  PatternExists: 'pattern_exists',
+  /** The high cost estimate is above the request's maxCostUsd. */
+  BudgetExceeded: 'budget_exceeded',
+  /** Rerunning from a stage the source analysis never ran, or a source that has not ended. */
+  RerunNotPossible: 'rerun_not_possible',
   PayloadTooLarge: 'payload_too_large',
   ServiceUnavailable: 'service_unavailable',
   Internal: 'internal_error',
@@ -43,3 +51,18 @@ export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
 export interface ApiErrorBody {
   error: { code: ApiErrorCode; message: string; details?: unknown };
 }
+
+/** Why an analysis failed: `error.code` of a failed analysis. */
+export const AnalysisErrorCode = {
+  /** Every model failed in a stage and none is left. */
+  AllModelsFailed: 'all_models_failed',
+  /** Fewer outputs than the quorum completed a stage. */
+  QuorumNotMet: 'quorum_not_met',
+  /** Every model that could run a single-model stage (the synthesis) failed. */
+  SynthesisFailed: 'synthesis_failed',
+  DeadlineExceeded: 'deadline_exceeded',
+  Cancelled: 'cancelled',
+  /** The pattern could not be interpreted (a reference to data that is not there). */
+  PatternError: 'pattern_error',
+} as const;
+export type AnalysisErrorCode = (typeof AnalysisErrorCode)[keyof typeof AnalysisErrorCode];

@@ -26,7 +26,10 @@ export interface StageRecordedEvent {
   analysisId: string;
   stage: StageName;
   stageIndex: number;
-  outputs: { model: ModelId; status: OutputStatus }[];
+  label: string;
+  kind: 'generate' | 'aggregate' | 'skipped';
+  round: number;
+  outputs: { model: ModelId; sample: number; status: OutputStatus }[];
   at: string;
 }
 
@@ -39,7 +42,8 @@ export function analysisEventsChannel(queuePrefix: string, analysisId: string): 
 
 /**
  * The Redis stream of one analysis' token deltas, written by provider-workers while models stream: entries
- * `{stage, model, attempt, text}` in arrival order, then `{stage, model, attempt, status}` when the attempt ends —
+ * `{stage, stageIndex, model, sample?, attempt, text}` in arrival order (`sample` only for a model's samples above
+ * 0), then `{stage, stageIndex, model, sample?, attempt, status}` when the attempt ends —
  * `done`, `failed`, or `retrying` (the next attempt streams the answer again from the start, so a reader drops
  * that model's text of earlier attempts).
  */

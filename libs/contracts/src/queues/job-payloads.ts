@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { errorCategorySchema } from '../errors/error-codes';
 import { modelIdSchema } from '../models/model-id';
-import { patternIds, stageNames } from '../patterns/patterns';
+import { outputSpecSchema, patternIdSchema, patternSpecSchema, stageIdSchema } from '../patterns/pattern-spec';
 
-/** Bumped when a payload changes incompatibly; consumers reject versions they do not know. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bumped when a payload changes incompatibly; consumers reject versions they do not know. 2: patterns as data
+ * (the resolved pattern travels with the analysis; stages are ids with run indexes and samples).
+ */
+export const SCHEMA_VERSION = 2;
 
 const envelope = {
   schemaVersion: z.literal(SCHEMA_VERSION),
@@ -13,14 +16,63 @@ const envelope = {
   requestId: z.string().min(1).max(200),
 };
 
-export const stageNameSchema = z.enum(stageNames);
-export const patternIdSchema = z.enum(patternIds);
+export const stageNameSchema = stageIdSchema;
+
+/** Per-analysis options of `POST /api/analyze`; they override the pattern's stage options where both set one. */
+export const analysisOptionsSchema = z
+  .object({
+    temperature: z.number().min(0).max(2).optional(),
+    maxOutputTokens: z.number().int().min(1).max(200_000).optional(),
+    /** Least completed outputs for the analysis to go on after a stage; overrides the pattern's quorum. */
+    quorum: z.number().int().min(1).max(64).optional(),
+    /** Each stage's calls are aborted (category timeout) when the stage has run this long. */
+    stageTimeoutMs: z.number().int().min(1_000).max(3_600_000).optional(),
+  })
+  .strict();
+export type AnalysisOptions = z.infer<typeof analysisOptionsSchema>;
+
+export const jsonObjectSchema = z.record(z.string(), z.unknown());
+
+/** One output of a stage run as the orchestrator keeps it: enough to build later prompts and aggregates. */
+export const runOutputSchema = z.object({
+  model: modelIdSchema,
+  sample: z.number().int().min(0).default(0),
+  status: z.enum(['completed', 'failed']),
+  text: z.string().nullable(),
+  /** The parsed JSON of a stage with json output; null when it could not be parsed (see dataError). */
+  data: jsonObjectSchema.nullable().optional(),
+  dataError: z.string().nullable().optional(),
+  /** The failure's category, for analysis errors that name each model's cause. */
+  category: z.string().nullable().optional(),
+});
+export type RunOutput = z.infer<typeof runOutputSchema>;
+
+/**
+ * One run of a stage: a generate stage's calls for one round (a fallback is a further run of the same round), an
+ * aggregate's result, or a stage skipped by its condition or a repeat count of 0.
+ */
+export const stageRunSchema = z.object({
+  index: z.number().int().min(0),
+  stage: stageIdSchema,
+  kind: z.enum(['generate', 'aggregate', 'skipped']),
+  round: z.number().int().min(1).default(1),
+  outputs: z.array(runOutputSchema).default([]),
+  aggregate: jsonObjectSchema.nullable().optional(),
+});
+export type StageRun = z.infer<typeof stageRunSchema>;
 
 export const analysisSpecSchema = z.object({
   prompt: z.string().min(1),
   models: z.array(modelIdSchema).min(1),
   ultraModel: modelIdSchema,
   pattern: patternIdSchema,
+  /** The pattern as it was when the analysis started: later edits never change how this one runs or reads. */
+  patternSpec: patternSpecSchema,
+  /** Every declared parameter's value (defaults filled in). */
+  params: z.record(z.string(), z.number()).default({}),
+  options: analysisOptionsSchema.default({}),
+  /** A rerun: these runs of the source analysis are reused as they are (no call is repeated). */
+  reuse: z.object({ sourceAnalysisId: z.uuid(), runs: z.array(stageRunSchema) }).optional(),
 });
 export type AnalysisSpec = z.infer<typeof analysisSpecSchema>;
 
@@ -50,7 +102,10 @@ export type AnalysisStartJob = z.infer<typeof analysisStartJob>;
 export const modelCallJob = z.object({
   ...envelope,
   stage: stageNameSchema,
+  stageIndex: z.number().int().min(0).default(0),
   model: modelIdSchema,
+  /** Which of a model's samples this is (a `sample` stage asks one model several times); 0 otherwise. */
+  sample: z.number().int().min(0).default(0),
   messages: z.array(chatMessageSchema).min(1),
   options: z
     .object({
@@ -61,6 +116,10 @@ export const modelCallJob = z.object({
       stream: z.boolean().optional(),
       /** When the analysis' deadline passes (epoch ms): the call is aborted then and not retried after it. */
       deadlineAt: z.number().int().min(0).optional(),
+      /** When the stage's time is up (epoch ms): the call is aborted as a timeout and not retried after it. */
+      stageDeadlineAt: z.number().int().min(0).optional(),
+      /** The shape the stage asked for: json output is parsed into the result's `data`. */
+      output: outputSpecSchema.optional(),
     })
     .default({}),
 });
@@ -72,12 +131,18 @@ export type OutputError = z.infer<typeof outputErrorSchema>;
 /** What a model task returns to its stage. A failed call is a value too, so a stage always completes. */
 export const modelCallResultSchema = z.object({
   model: modelIdSchema,
+  sample: z.number().int().min(0).default(0),
   status: z.enum(['completed', 'failed']),
   text: z.string().nullable(),
   error: outputErrorSchema.nullable(),
   latencyMs: z.number().int().min(0),
   usage: usageSchema,
   finishReason: z.string().nullable(),
+  /** Parsed JSON output (stages with json output); null with dataError when the answer could not be parsed. */
+  data: jsonObjectSchema.nullable().optional(),
+  dataError: z.string().nullable().optional(),
+  /** Copied from the source analysis of a rerun: no call was made, it costs nothing. */
+  reused: z.boolean().optional(),
 });
 export type ModelCallResult = z.infer<typeof modelCallResultSchema>;
 
@@ -88,10 +153,11 @@ export type ModelCallResult = z.infer<typeof modelCallResultSchema>;
 export const stageCollectJob = z.object({
   ...envelope,
   stage: stageNameSchema,
-  /** Sequence number of this stage run within the analysis (an ultra fallback is a further run). */
+  /** Sequence number of this stage run within the analysis (a fallback or a further round is a further run). */
   stageIndex: z.number().int().min(0),
-  /** The models asked in this stage, so a task lost without a value is still recorded as failed. */
-  models: z.array(modelIdSchema).min(1),
+  round: z.number().int().min(1).default(1),
+  /** The calls of this run, so a task lost without a value is still recorded as failed. */
+  calls: z.array(z.object({ model: modelIdSchema, sample: z.number().int().min(0).default(0) })).min(1),
 });
 export type StageCollectJob = z.infer<typeof stageCollectJob>;
 
@@ -100,7 +166,15 @@ export const stageRecordJob = z.object({
   ...envelope,
   stage: stageNameSchema,
   stageIndex: z.number().int().min(0),
-  outputs: z.array(modelCallResultSchema).min(1),
+  label: z.string().min(1).max(100),
+  kind: z.enum(['generate', 'aggregate', 'skipped']),
+  round: z.number().int().min(1).default(1),
+  /** Empty for aggregate and skipped runs. */
+  outputs: z.array(modelCallResultSchema).default([]),
+  /** An aggregate's result (ranking, tally, agreement), stored as JSON. */
+  aggregate: jsonObjectSchema.nullable().optional(),
+  /** Why a skipped run did not run (condition false, zero rounds). */
+  note: z.string().max(500).nullable().optional(),
 });
 export type StageRecordJob = z.infer<typeof stageRecordJob>;
 
@@ -118,7 +192,20 @@ export const analysisFinishJob = z.object({
    * before its outputs.
    */
   expectedOutputs: z.number().int().min(0),
-  result: z.object({ stage: stageNameSchema, model: modelIdSchema }).nullable(),
+  /** How many stage runs the analysis recorded in all (outputs and runs are stored together). */
+  expectedRuns: z.number().int().min(0).default(0),
+  result: z
+    .object({
+      stage: stageNameSchema,
+      stageIndex: z.number().int().min(0),
+      model: modelIdSchema,
+      sample: z.number().int().min(0).default(0),
+      /** The answer: the output's text, or its JSON `answer` field for json stages. */
+      text: z.string(),
+      /** Named data of the pattern's result spec: ranking, agreement, votes, verdicts… */
+      data: jsonObjectSchema.default({}),
+    })
+    .nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
 export type AnalysisFinishJob = z.infer<typeof analysisFinishJob>;

@@ -3,6 +3,7 @@ import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicat
 import { Redis } from 'ioredis';
 import type { RedisConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { JobProducer } from './job-producer';
 import { redisOptionsFromUrl } from './redis-options';
 
 /** Injection token of the service's shared, non-blocking Redis client (health checks, pub/sub publish, caches). */
@@ -20,7 +21,7 @@ class RedisCloser implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class QueueModule {
-  /** BullMQ's root connection and key prefix from config, plus one shared Redis client. */
+  /** BullMQ's root connection and key prefix from config, one shared Redis client, and the typed job producer. */
   static forRoot(): DynamicModule {
     return {
       module: QueueModule,
@@ -41,8 +42,9 @@ export class QueueModule {
             new Redis({ ...redisOptionsFromUrl(config.REDIS_URL), maxRetriesPerRequest: 2, lazyConnect: false }),
         },
         RedisCloser,
+        JobProducer,
       ],
-      exports: [REDIS, BullModule],
+      exports: [REDIS, BullModule, JobProducer],
     };
   }
 }

@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import type { AnalysisPage, AnalysisView, AnalyzeAccepted } from '@ultra/contracts';
+import {
+  type AnalysisPage,
+  type AnalysisView,
+  type AnalyzeAccepted,
+  type RerunRequest,
+  rerunRequestSchema,
+} from '@ultra/contracts';
 import { z } from 'zod';
 import { CurrentUser } from '../auth/current-user.decorator';
 import type { AuthUser } from '../auth/token-claims';
@@ -7,6 +13,7 @@ import { RequestId } from '../common/request-id.decorator';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { AnalysesService } from './analyses.service';
 import { AnalysisCancelService, type CancelAccepted } from './analysis-cancel.service';
+import { AnalysisRerunService, type RerunAccepted } from './analysis-rerun.service';
 import type { ListQuery } from './results.client';
 
 // Values are checked by results, which owns paging; here only that each is given at most once.
@@ -20,6 +27,7 @@ export class AnalysesController {
   constructor(
     private readonly analyses: AnalysesService,
     private readonly cancellation: AnalysisCancelService,
+    private readonly reruns: AnalysisRerunService,
   ) {}
 
   /** The body is validated by AnalysisRequestValidator, which gives each kind of mistake its own code. */
@@ -51,6 +59,18 @@ export class AnalysesController {
     @RequestId() requestId: string,
   ): Promise<CancelAccepted> {
     return this.cancellation.cancel(id, user.id, requestId);
+  }
+
+  /** 202: a new analysis that reuses the source's runs before `fromStage` and runs the rest. */
+  @Post('analyses/:id/rerun')
+  @HttpCode(HttpStatus.ACCEPTED)
+  rerun(
+    @Param('id') id: string,
+    @Body(new ZodValidationPipe(rerunRequestSchema)) body: RerunRequest,
+    @CurrentUser() user: AuthUser,
+    @RequestId() requestId: string,
+  ): Promise<RerunAccepted> {
+    return this.reruns.rerun(id, body, user.id, requestId);
   }
 
   @Get('analyses/:id')

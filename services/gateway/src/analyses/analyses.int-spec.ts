@@ -2,8 +2,11 @@ import {
   type AnalysisStartJob,
   analysisStartJob,
   type AnalyzeAccepted,
+  type AnalysisEstimate,
   type ApiErrorBody,
+  type PatternSpec,
   QueueName,
+  type StageRun,
 } from '@ultra/contracts';
 import { redisOptionsFromUrl } from '@ultra/platform';
 import { Queue } from 'bullmq';
@@ -11,6 +14,7 @@ import { jsonRequest } from '../../../../test/support/http';
 import { ApiClient } from '../../../../test/support/api';
 import { type FakeResults, startFakeResults } from '../testing/fake-results';
 import { type GatewayTestApp, startGatewayTestApp } from '../testing/gateway-test-app';
+import { patternDocument } from '../testing/test-patterns';
 
 let gateway: GatewayTestApp;
 let results: FakeResults;
@@ -25,7 +29,12 @@ const get = <T>(path: string, token = alice, headers: Record<string, string> = {
 
 beforeAll(async () => {
   results = await startFakeResults();
-  gateway = await startGatewayTestApp({ RESULTS_URL: results.server.url, MAX_PROMPT_CHARS: '100' });
+  // A key (never used: nothing calls a provider here) makes Anthropic's priced models ready, for the budget test.
+  gateway = await startGatewayTestApp({
+    RESULTS_URL: results.server.url,
+    MAX_PROMPT_CHARS: '100',
+    ANTHROPIC_API_KEY: 'test-key',
+  });
   queue = new Queue(QueueName.Analyses, {
     connection: redisOptionsFromUrl(gateway.redis.url),
     prefix: gateway.redis.prefix,
@@ -75,6 +84,30 @@ describe('POST /api/analyze rejects bad requests', () => {
       '"mock:beta"',
     ],
     ['an unknown pattern', { prompt: 'q', models: ['mock:alpha'], pattern: 'nope' }, 'unknown_pattern', '"nope"'],
+    [
+      'an undeclared parameter',
+      { prompt: 'q', models: ['mock:alpha'], pattern: 'moa', params: { depth: 1 } },
+      'validation_failed',
+      'params.depth',
+    ],
+    [
+      'a parameter out of bounds',
+      { prompt: 'q', models: ['mock:alpha'], pattern: 'moa', params: { layers: 99 } },
+      'validation_failed',
+      'layers must be between 1 and 4',
+    ],
+    [
+      'an unknown option',
+      { prompt: 'q', models: ['mock:alpha'], options: { temprature: 1 } },
+      'validation_failed',
+      'temprature',
+    ],
+    [
+      'a negative cost limit',
+      { prompt: 'q', models: ['mock:alpha'], maxCostUsd: -1 },
+      'validation_failed',
+      'maxCostUsd',
+    ],
     ['no body', undefined, 'validation_failed', 'body'],
   ])('%s → 400', async (_case, body, code, message) => {
     const response = await analyze(body);
@@ -116,6 +149,7 @@ describe('POST /api/analyze accepts a valid request', () => {
 
     expect(results.lastRequest('POST', '/internal/analyses')?.headers['x-request-id']).toBe('req-analyze-1');
     const command = results.created.at(-1);
+    const confidence = (await get<{ spec: PatternSpec }>('/api/patterns/confidence')).body.spec;
     expect(command).toEqual({
       id,
       userId: expect.any(String),
@@ -124,6 +158,9 @@ describe('POST /api/analyze accepts a valid request', () => {
       models: ['mock:alpha', 'mock:beta'],
       ultraModel: 'mock:alpha',
       pattern: 'confidence',
+      patternSpec: confidence,
+      params: {},
+      options: {},
     });
 
     const job = await queue.getJob(id);
@@ -131,7 +168,7 @@ describe('POST /api/analyze accepts a valid request', () => {
     expect(job?.opts).toMatchObject({ attempts: 3, backoff: { type: 'exponential' } });
     const data: AnalysisStartJob = analysisStartJob.parse(job?.data);
     expect(data).toEqual({
-      schemaVersion: 1,
+      schemaVersion: 2,
       analysisId: id,
       requestId: 'req-analyze-1',
       spec: {
@@ -139,6 +176,9 @@ describe('POST /api/analyze accepts a valid request', () => {
         models: ['mock:alpha', 'mock:beta'],
         ultraModel: 'mock:alpha',
         pattern: 'confidence',
+        patternSpec: confidence,
+        params: {},
+        options: {},
       },
     });
   });
@@ -162,6 +202,42 @@ describe('POST /api/analyze accepts a valid request', () => {
     expect(response.status).toBe(202);
     const job = await queue.getJob(response.body.id);
     expect(job?.data).toMatchObject({ spec: { ultraModel: 'mock:beta', pattern: 'critique' } });
+  });
+
+  it('passes params and options to results and the job', async () => {
+    const options = { temperature: 0.3, maxOutputTokens: 500, quorum: 1, stageTimeoutMs: 30_000 };
+    const response = await analyze({
+      prompt: 'q',
+      models: ['mock:alpha', 'mock:beta'],
+      pattern: 'moa',
+      params: { layers: 3 },
+      options,
+    });
+    expect(response.status).toBe(202);
+    expect(results.created.at(-1)).toMatchObject({ pattern: 'moa', params: { layers: 3 }, options });
+    const job = analysisStartJob.parse((await queue.getJob(response.body.id))?.data);
+    expect(job.spec).toMatchObject({ pattern: 'moa', patternSpec: { id: 'moa' }, params: { layers: 3 }, options });
+  });
+
+  it('starts an analysis within maxCostUsd (mock models cost nothing)', async () => {
+    const response = await analyze({ prompt: 'q', models: ['mock:alpha'], maxCostUsd: 0 });
+    expect(response.status).toBe(202);
+  });
+
+  it('refuses with 400 budget_exceeded when the high estimate is above maxCostUsd, and records nothing', async () => {
+    const before = results.created.length;
+    const body = { prompt: 'q', models: ['mock:alpha', 'anthropic:claude-opus-4-5'], maxCostUsd: 0.0001 };
+    const response = await jsonRequest<
+      ApiErrorBody & { error: { details: { maxCostUsd: number; estimate: AnalysisEstimate } } }
+    >(gateway.url, 'POST', '/api/analyze', { body, token: alice });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('budget_exceeded');
+    expect(response.body.error.message).toContain('above maxCostUsd $0.0001');
+    const { maxCostUsd, estimate } = response.body.error.details;
+    expect(maxCostUsd).toBe(0.0001);
+    expect(estimate.total.costUsd.high).toBeGreaterThan(0.0001);
+    expect(estimate.pattern).toBe('confidence');
+    expect(results.created).toHaveLength(before);
   });
 
   it('answers 503 when results fails, and queues nothing', async () => {
@@ -232,6 +308,160 @@ describe('GET /api/analyses', () => {
     const response = await get('/api/analyses?limit=1&limit=2');
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('validation_failed');
+  });
+});
+
+describe('user-defined patterns in POST /api/analyze', () => {
+  it('runs a pattern registered through the API: the job carries its document', async () => {
+    const created = await jsonRequest<{ spec: PatternSpec }>(gateway.url, 'POST', '/api/patterns', {
+      body: patternDocument(),
+      token: alice,
+    });
+    expect(created.status).toBe(201);
+    const response = await analyze({
+      prompt: 'q',
+      models: ['mock:alpha'],
+      pattern: 'brainstorm',
+      params: { rounds: 2 },
+    });
+    expect(response.status).toBe(202);
+    const job = analysisStartJob.parse((await queue.getJob(response.body.id))?.data);
+    expect(job.spec).toMatchObject({ pattern: 'brainstorm', patternSpec: created.body.spec, params: { rounds: 2 } });
+    expect(results.created.at(-1)).toMatchObject({ pattern: 'brainstorm', patternSpec: created.body.spec });
+  });
+
+  it('is unknown to other users', async () => {
+    const response = await jsonRequest<ApiErrorBody>(gateway.url, 'POST', '/api/analyze', {
+      body: { prompt: 'q', models: ['mock:alpha'], pattern: 'brainstorm' },
+      token: bob,
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('unknown_pattern');
+  });
+});
+
+describe('POST /api/analyses/:id/rerun', () => {
+  type RerunReply = AnalyzeAccepted & { sourceAnalysisId: string } & ApiErrorBody;
+  const rerun = (id: string, body: unknown, token = alice) =>
+    jsonRequest<RerunReply>(gateway.url, 'POST', `/api/analyses/${id}/rerun`, { body, token });
+  const output = (model: string, status: 'completed' | 'failed' = 'completed') => ({
+    model,
+    sample: 0,
+    status,
+    text: status === 'completed' ? `${model} says hi` : null,
+  });
+  const run = (index: number, stage: string, outputs: ReturnType<typeof output>[], round = 1): StageRun => ({
+    index,
+    stage,
+    kind: 'generate',
+    round,
+    outputs,
+  });
+  /** moa with layers 2: propose, one refine layer, and a final aggregation that failed for the ultra model. */
+  const runs = [
+    run(0, 'propose', [output('mock:alpha'), output('mock:beta')]),
+    run(1, 'refine', [output('mock:alpha'), output('mock:beta')]),
+    run(2, 'final', [output('mock:alpha', 'failed')]),
+    run(3, 'final', [output('mock:beta')]),
+  ];
+  let sourceId: string;
+
+  beforeAll(async () => {
+    const response = await analyze({
+      prompt: 'Explain tides',
+      models: ['mock:alpha', 'mock:beta'],
+      pattern: 'moa',
+      options: { temperature: 0.4 },
+    });
+    sourceId = response.body.id;
+    // The pattern as the source ran it, unlike today's file: a rerun must use this one.
+    const stored = results.created.find((c) => c.id === sourceId)!;
+    stored.patternSpec = { ...(stored.patternSpec as PatternSpec), name: 'MoA as it ran' };
+  });
+
+  it.each(['queued', 'running'] as const)('answers 409 rerun_not_possible while the source is %s', async (status) => {
+    results.advance(sourceId, { status, runs: runs.slice(0, 1) });
+    const response = await rerun(sourceId, { fromStage: 'final' });
+    expect(response.status).toBe(409);
+    expect(response.body.error).toMatchObject({ code: 'rerun_not_possible', message: expect.stringContaining(status) });
+  });
+
+  it('starts a new analysis linked to its source that reuses the runs before fromStage', async () => {
+    results.advance(sourceId, { status: 'completed', runs });
+    const response = await rerun(sourceId, { fromStage: 'final', ultraModel: 'mock:beta' }, alice);
+    expect(response.status).toBe(202);
+    const { id } = response.body;
+    expect(response.body).toEqual({
+      id,
+      status: 'queued',
+      links: { self: `/api/analyses/${id}` },
+      sourceAnalysisId: sourceId,
+    });
+    expect(id).not.toBe(sourceId);
+
+    const command = results.created.at(-1);
+    expect(command).toMatchObject({
+      id,
+      prompt: 'Explain tides',
+      models: ['mock:alpha', 'mock:beta'],
+      ultraModel: 'mock:beta',
+      pattern: 'moa',
+      patternSpec: { id: 'moa', name: 'MoA as it ran' },
+      params: { layers: 2 },
+      options: { temperature: 0.4 },
+      sourceAnalysisId: sourceId,
+    });
+    const job = analysisStartJob.parse((await queue.getJob(id))?.data);
+    expect(job.spec).toMatchObject({
+      ultraModel: 'mock:beta',
+      patternSpec: { name: 'MoA as it ran' },
+      params: { layers: 2 },
+      options: { temperature: 0.4 },
+    });
+    expect(job.spec.reuse).toEqual({ sourceAnalysisId: sourceId, runs: runs.slice(0, 2) });
+  });
+
+  it('keeps the source’s ultra model and overrides its params when asked', async () => {
+    const response = await rerun(sourceId, { fromStage: 'refine', params: { layers: 3 } });
+    expect(response.status).toBe(202);
+    const job = analysisStartJob.parse((await queue.getJob(response.body.id))?.data);
+    expect(job.spec).toMatchObject({ ultraModel: 'mock:alpha', params: { layers: 3 } });
+    expect(job.spec.reuse?.runs.map((r) => r.index)).toEqual([0]);
+  });
+
+  it('reuses every run of the earlier stages when fromStage never ran', async () => {
+    results.advance(sourceId, { status: 'failed', runs: runs.slice(0, 1) });
+    const response = await rerun(sourceId, { fromStage: 'final' });
+    expect(response.status).toBe(202);
+    const job = analysisStartJob.parse((await queue.getJob(response.body.id))?.data);
+    expect(job.spec.reuse?.runs).toEqual(runs.slice(0, 1));
+  });
+
+  it.each([
+    [{}, 'fromStage', 'fromStage is required'],
+    [{ fromStage: 'chair' }, 'fromStage', 'its stages are "propose", "refine", "final"'],
+    [{ fromStage: 'final', ultraModel: 'mock:gamma' }, 'ultraModel', '"mock:gamma" is not among'],
+    [{ fromStage: 'final', params: { layers: 9 } }, 'params.layers', 'layers must be between 1 and 4'],
+    [{ fromStage: 'final', params: { depth: 1 } }, 'params.depth', 'has no parameter "depth"'],
+    [{ fromStage: 'final', extra: true }, 'body', 'extra'],
+  ])('answers 400 validation_failed for %j', async (body, path, message) => {
+    const response = await rerun(sourceId, body);
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('validation_failed');
+    expect(response.body.error.message).toContain(message);
+    expect(response.body.error.details).toEqual([expect.objectContaining({ path })]);
+  });
+
+  it('answers 404 for another user’s analysis, an unknown one and a malformed id', async () => {
+    for (const [id, token] of [
+      [sourceId, bob],
+      ['6f1c1d7e-2f4b-4c55-9d0a-3b1e6b0c9a11', alice],
+      ['not-a-uuid', alice],
+    ]) {
+      const response = await rerun(id, { fromStage: 'final' }, token);
+      expect(response.status).toBe(404);
+      expect(response.body.error.code).toBe('analysis_not_found');
+    }
   });
 });
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import {
   type AnalysisPage,
+  type AnalysisSpec,
   type AnalysisView,
   type AnalyzeAccepted,
   ApiErrorCode,
@@ -10,17 +11,21 @@ import {
 import { z } from 'zod';
 import { ApiException } from '../common/api-exception';
 import { API_PREFIX } from '../common/http-setup';
+import { AnalysisEstimator } from '../estimate/analysis-estimator.service';
 import { AnalysisJobsProducer } from './analysis-jobs.producer';
 import { AnalysisRequestValidator } from './analysis-request.validator';
 import { type ListQuery, ResultsClient } from './results.client';
 
-const analysisId = z.uuid();
+export const analysisIdSchema = z.uuid();
 
-class AnalysisNotFoundException extends ApiException {
+export class AnalysisNotFoundException extends ApiException {
   constructor(id: string) {
     super(ApiErrorCode.AnalysisNotFound, `analysis ${JSON.stringify(id)} not found`);
   }
 }
+
+/** Dollars to three significant digits, enough to compare with a limit without a wall of decimals. */
+const usd = (value: number): string => `$${Number(value.toPrecision(3))}`;
 
 @Injectable()
 export class AnalysesService {
@@ -30,17 +35,41 @@ export class AnalysesService {
     private readonly validator: AnalysisRequestValidator,
     private readonly results: ResultsClient,
     private readonly jobs: AnalysisJobsProducer,
+    private readonly estimator: AnalysisEstimator,
   ) {}
+
+  async start(body: unknown, userId: string, requestId: string): Promise<AnalyzeAccepted> {
+    const { spec, maxCostUsd } = await this.validator.validateRequest(body, userId);
+    if (maxCostUsd !== undefined) this.checkBudget(spec, maxCostUsd);
+    return this.launch(spec, userId, requestId);
+  }
 
   /**
    * Records the analysis with results first, then queues it: the row exists before the 202, so a GET right after
    * answers `queued`, and the orchestrator never runs an analysis that results does not know. When it cannot be
    * queued the row is removed again, so the caller's list never shows an analysis that will stay queued forever.
    */
-  async start(body: unknown, userId: string, requestId: string): Promise<AnalyzeAccepted> {
-    const spec = this.validator.validate(body);
+  async launch(
+    spec: AnalysisSpec,
+    userId: string,
+    requestId: string,
+    sourceAnalysisId?: string,
+  ): Promise<AnalyzeAccepted> {
     const id = randomUUID();
-    await this.results.createAnalysis({ id, userId, requestId, ...spec });
+    const { prompt, models, ultraModel, pattern, patternSpec, params, options } = spec;
+    await this.results.createAnalysis({
+      id,
+      userId,
+      requestId,
+      prompt,
+      models,
+      ultraModel,
+      pattern,
+      patternSpec,
+      params,
+      options,
+      ...(sourceAnalysisId === undefined ? {} : { sourceAnalysisId }),
+    });
     try {
       await this.jobs.start({ schemaVersion: SCHEMA_VERSION, analysisId: id, requestId, spec });
     } catch (error) {
@@ -52,13 +81,26 @@ export class AnalysesService {
 
   /** Another user's analysis is reported exactly like a missing one. */
   async get(id: string, userId: string, requestId: string): Promise<AnalysisView> {
-    const view = analysisId.safeParse(id).success ? await this.results.getAnalysis(id, userId, requestId) : null;
+    const view = analysisIdSchema.safeParse(id).success ? await this.results.getAnalysis(id, userId, requestId) : null;
     if (!view) throw new AnalysisNotFoundException(id);
     return view;
   }
 
   list(userId: string, query: ListQuery, requestId: string): Promise<AnalysisPage> {
     return this.results.listAnalyses(userId, query, requestId);
+  }
+
+  /** The high end of the estimate must stay within the caller's limit; the refusal carries the whole estimate. */
+  private checkBudget(spec: AnalysisSpec, maxCostUsd: number): void {
+    const estimate = this.estimator.estimate(spec);
+    const high = estimate.total.costUsd.high;
+    if (high <= maxCostUsd) return;
+    throw new ApiException(
+      ApiErrorCode.BudgetExceeded,
+      `the analysis may cost up to ${usd(high)} (estimate ${usd(estimate.total.costUsd.low)}–${usd(high)}), ` +
+        `above maxCostUsd ${usd(maxCostUsd)}; POST /api/analyze/estimate breaks it down`,
+      { maxCostUsd, estimate },
+    );
   }
 
   /**

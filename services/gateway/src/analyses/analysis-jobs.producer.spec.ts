@@ -2,13 +2,14 @@ import { Logger } from '@nestjs/common';
 import type { AnalysisStartJob } from '@ultra/contracts';
 import type { Queue } from 'bullmq';
 import { ApiException } from '../common/api-exception';
+import { analysisSpec } from '../testing/test-patterns';
 import { AnalysisJobsProducer, QUEUE_ADD_TIMEOUT_MS } from './analysis-jobs.producer';
 
 const job: AnalysisStartJob = {
-  schemaVersion: 1,
+  schemaVersion: 2,
   analysisId: '0b9f2a4e-8a57-4c2e-9c3f-6f1d2b3c4d5e',
   requestId: 'req-1',
-  spec: { prompt: 'q', models: ['mock:alpha'], ultraModel: 'mock:alpha', pattern: 'confidence' },
+  spec: analysisSpec(),
 };
 
 const producerWith = (add: jest.Mock) => new AnalysisJobsProducer({ add } as unknown as Queue);

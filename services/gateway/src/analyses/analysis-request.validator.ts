@@ -1,12 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  type AnalysisOptions,
   type AnalysisSpec,
   analyzeRequestSchema,
   ApiErrorCode,
+  callsOf,
+  checkParams,
   DEFAULT_PATTERN,
-  isPatternId,
   modelIdSchema,
-  patternIds,
+  type PatternSpec,
+  paramValues,
 } from '@ultra/contracts';
 import { APP_CONFIG } from '@ultra/platform';
 import type { z } from 'zod';
@@ -14,6 +17,7 @@ import { ApiException, type Problem, ValidationFailedException } from '../common
 import type { GatewayConfig } from '../config/gateway.config';
 import { CatalogService } from '../catalog/catalog.service';
 import { summaryOf } from '../common/zod-validation.pipe';
+import { PatternRegistry } from '../patterns/pattern-registry';
 
 type Issue = z.ZodError['issues'][number];
 
@@ -52,64 +56,135 @@ function fail(code: ApiErrorCode, problems: Problem[]): never {
   throw new ApiException(code, summaryOf(problems), problems);
 }
 
+/** A valid `POST /api/analyze`: the analysis to run, and the caller's cost limit if any. */
+export interface ValidatedAnalyzeRequest {
+  spec: AnalysisSpec;
+  maxCostUsd: number | undefined;
+}
+
+/** The models a pattern names itself (explicit participants, a sampled model), with where it names them. */
+function modelsNamedBy(spec: PatternSpec): { path: string; model: string }[] {
+  return spec.stages.flatMap((stage, i) => {
+    if (stage.kind !== 'generate' || typeof stage.participants !== 'object') return [];
+    const p = stage.participants;
+    const at = `stages.${i}.participants`;
+    if ('models' in p) return p.models.map((model, j) => ({ path: `${at}.models.${j}`, model }));
+    if ('sample' in p && p.sample.model !== 'ultra') return [{ path: `${at}.sample.model`, model: p.sample.model }];
+    return [];
+  });
+}
+
 /**
- * Checks `POST /api/analyze` against the contract's shape, the model catalog and the patterns, in that order, so
- * each kind of mistake gets its own error code; fills in the defaults (pattern, ultra model).
+ * Checks `POST /api/analyze` against the contract's shape, the model catalog and the patterns (built-ins, then
+ * the caller's own), in that order, so each kind of mistake gets its own error code; fills in the defaults
+ * (pattern, ultra model, parameters) and returns the analysis with its resolved pattern.
  */
 @Injectable()
 export class AnalysisRequestValidator {
   private readonly schema: ReturnType<typeof analyzeRequestSchema>;
+  private readonly maxCalls: number;
 
   constructor(
     @Inject(APP_CONFIG) config: GatewayConfig,
     private readonly catalog: CatalogService,
+    private readonly patterns: PatternRegistry,
   ) {
     this.schema = analyzeRequestSchema(config.MAX_PROMPT_CHARS);
+    this.maxCalls = config.MAX_CALLS_PER_ANALYSIS;
   }
 
-  validate(body: unknown): AnalysisSpec {
+  /** The analysis a `POST /api/analyze` (or estimate) body asks for, for this caller. */
+  async validate(body: unknown, userId: string): Promise<AnalysisSpec> {
+    return (await this.validateRequest(body, userId)).spec;
+  }
+
+  /** As validate, with the caller's cost limit beside the analysis. */
+  async validateRequest(body: unknown, userId: string): Promise<ValidatedAnalyzeRequest> {
     const parsed = this.schema.safeParse(body);
     if (!parsed.success) {
       const problems = parsed.error.issues.map((issue) => problemOf(issue, body));
       throw new ValidationFailedException(summaryOf(problems), problems);
     }
-    const { prompt, models, ultraModel = models[0], pattern = DEFAULT_PATTERN } = parsed.data;
+    const { prompt, models, ultraModel = models[0], pattern = DEFAULT_PATTERN, maxCostUsd } = parsed.data;
     this.checkModels(models);
     if (ultraModel === undefined || !models.includes(ultraModel)) {
       fail(ApiErrorCode.ValidationFailed, [
         { path: 'ultraModel', message: `ultraModel ${quote(ultraModel)} is not among models (${quoted(models)})` },
       ]);
     }
-    if (!isPatternId(pattern)) {
+    const resolved = await this.patterns.find(pattern, userId);
+    if (!resolved) {
+      const known = (await this.patterns.list(userId)).map((p) => p.spec.id);
       fail(ApiErrorCode.UnknownPattern, [
-        { path: 'pattern', message: `unknown pattern ${quote(pattern)}; known patterns: ${patternIds.join(', ')}` },
+        { path: 'pattern', message: `unknown pattern ${quote(pattern)}; known patterns: ${known.join(', ')}` },
       ]);
     }
-    return { prompt, models, ultraModel, pattern };
+    const patternSpec = resolved.spec;
+    this.checkModels([], patternSpec);
+    const params = this.paramsOf(patternSpec, parsed.data.params, models.length);
+    const options: AnalysisOptions = parsed.data.options ?? {};
+    return { spec: { prompt, models, ultraModel, pattern, patternSpec, params, options }, maxCostUsd };
   }
 
-  private checkModels(models: readonly string[]): void {
+  /**
+   * The pattern's parameters with the caller's values (each checked against its declaration), within the call
+   * limit for this many models. Also used by reruns, which take the source's values as the defaults.
+   */
+  paramsOf(
+    spec: PatternSpec,
+    given: Readonly<Record<string, number>> | undefined,
+    models: number,
+  ): Record<string, number> {
+    const problems = checkParams(spec, given);
+    if (problems.length) fail(ApiErrorCode.ValidationFailed, problems);
+    const params = paramValues(spec, given);
+    const calls = callsOf(spec, params, models);
+    if (calls > this.maxCalls) {
+      const shown = Object.keys(params).length ? ` with params ${JSON.stringify(params)}` : '';
+      fail(ApiErrorCode.ValidationFailed, [
+        {
+          path: given && Object.keys(given).length ? 'params' : 'pattern',
+          message: `pattern "${spec.id}"${shown} and ${models} model${models === 1 ? '' : 's'} makes ${calls} model calls; the limit is ${this.maxCalls}`,
+        },
+      ]);
+    }
+    return params;
+  }
+
+  /**
+   * Every model of the analysis, and every model its pattern names itself, must be known and ready; unknown ones
+   * are reported before unavailable ones.
+   */
+  checkModels(models: readonly string[], spec?: PatternSpec): void {
     const unknown: Problem[] = [];
     const unavailable: Problem[] = [];
-    models.forEach((id, index) => {
-      const path = `models.${index}`;
+    const named = [
+      ...models.map((model, index) => ({ path: `models.${index}`, model, by: '' })),
+      ...(spec ? modelsNamedBy(spec) : []).map(({ path, model }) => ({
+        path: `pattern.${path}`,
+        model,
+        by: `pattern "${spec?.id}" asks for `,
+      })),
+    ];
+    for (const { path, model: id, by } of named) {
+      const is = by ? ', which is' : ' is';
       if (!modelIdSchema.safeParse(id).success) {
         unknown.push({
           path,
-          message: `unknown model ${quote(id)}: model ids look like provider:model, e.g. mock:alpha`,
+          message: `${by}unknown model ${quote(id)}: model ids look like provider:model, e.g. mock:alpha`,
         });
-        return;
+        continue;
       }
       const model = this.catalog.find(id);
       if (!model) {
-        unknown.push({ path, message: `unknown model ${quote(id)}: GET /api/available-models lists the models` });
+        unknown.push({ path, message: `${by}unknown model ${quote(id)}: GET /api/available-models lists the models` });
       } else if (model.status !== 'ready') {
         unavailable.push({
           path,
-          message: `model ${quote(id)} is unavailable: provider "${model.provider}" is not configured (${model.status})`,
+          message: `${by}model ${quote(id)}${is} unavailable: provider "${model.provider}" is not configured (${model.status})`,
         });
       }
-    });
+    }
     if (unknown.length) fail(ApiErrorCode.UnknownModel, unknown);
     if (unavailable.length) fail(ApiErrorCode.ModelUnavailable, unavailable);
   }

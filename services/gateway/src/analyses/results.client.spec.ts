@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { type FakeJsonServer, type FakeReply, startFakeJsonServer } from '../../../../test/support/http';
 import { gatewayConfig } from '../config/gateway.config';
+import { analysisSpec } from '../testing/test-patterns';
 import { ResultsClient } from './results.client';
 
 let server: FakeJsonServer;
@@ -10,10 +11,7 @@ const command = {
   id: '0b9f2a4e-8a57-4c2e-9c3f-6f1d2b3c4d5e',
   userId: 'f5b0c8f4-1d0e-4c59-8d7a-1f2e3d4c5b6a',
   requestId: 'req-1',
-  prompt: 'q',
-  models: ['mock:alpha'],
-  ultraModel: 'mock:alpha',
-  pattern: 'confidence' as const,
+  ...analysisSpec(),
 };
 
 beforeAll(async () => {
@@ -59,6 +57,19 @@ describe('ResultsClient', () => {
       limit: '5',
     });
     expect(server.requests.at(-1)?.headers['x-request-id']).toBe('req-list');
+  });
+
+  it('reads a rerun’s source on behalf of its user, and maps 404 to null', async () => {
+    const source = { id: command.id, status: 'completed', runs: [] };
+    reply = { status: 200, body: source };
+    await expect(client.getAnalysisSource(command.id, command.userId, 'req-src')).resolves.toEqual(source);
+    const request = server.requests.at(-1);
+    expect(request?.url.pathname).toBe(`/internal/analyses/${command.id}/source`);
+    expect(request?.url.searchParams.get('userId')).toBe(command.userId);
+    expect(request?.headers['x-request-id']).toBe('req-src');
+
+    reply = { status: 404, body: { error: { code: 'analysis_not_found', message: 'x' } } };
+    await expect(client.getAnalysisSource(command.id, command.userId, 'req-src')).resolves.toBeNull();
   });
 
   it('deletes a queued analysis on behalf of its user', async () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { AnalysisPage, AnalysisView, CreateAnalysisCommand } from '@ultra/contracts';
+import type { AnalysisPage, AnalysisSource, AnalysisView, CreateAnalysisCommand } from '@ultra/contracts';
 import { APP_CONFIG, REQUEST_ID_HEADER } from '@ultra/platform';
 import {
   ApiException,
@@ -23,8 +23,8 @@ interface CallOptions {
   json?: unknown;
 }
 
-function analysisPath(id: string, userId: string): string {
-  return `/internal/analyses/${encodeURIComponent(id)}?${new URLSearchParams({ userId }).toString()}`;
+function analysisPath(id: string, userId: string, suffix = ''): string {
+  return `/internal/analyses/${encodeURIComponent(id)}${suffix}?${new URLSearchParams({ userId }).toString()}`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -62,6 +62,16 @@ export class ResultsClient {
       return null;
     }
     return this.bodyOf<AnalysisView>(response);
+  }
+
+  /** What a rerun needs of the analysis (how it was asked, its stage runs), or null as for getAnalysis. */
+  async getAnalysisSource(id: string, userId: string, requestId: string): Promise<AnalysisSource | null> {
+    const response = await this.call(analysisPath(id, userId, '/source'), requestId);
+    if (response.status === 404 || response.status === 400) {
+      await response.body?.cancel();
+      return null;
+    }
+    return this.bodyOf<AnalysisSource>(response);
   }
 
   async listAnalyses(userId: string, { limit, cursor }: ListQuery, requestId: string): Promise<AnalysisPage> {

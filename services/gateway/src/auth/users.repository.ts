@@ -1,16 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, type Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
+import { isUniqueViolation } from '../common/database-errors';
 import { EmailTakenException } from './auth.exception';
 import { UserEntity } from './user.entity';
-
-const UNIQUE_VIOLATION = '23505';
-
-function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  return (error.driverError as Error & { code?: unknown }).code === UNIQUE_VIOLATION;
-}
 
 @Injectable()
 export class UsersRepository {

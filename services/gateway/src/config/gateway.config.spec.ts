@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { ConfigValidationError, loadConfig } from '@ultra/platform';
 import { bodyLimitOf, gatewayConfig } from './gateway.config';
 
@@ -24,7 +25,9 @@ describe('gatewayConfig', () => {
       MAX_PROMPT_CHARS: 32_000,
       RESULTS_URL: 'http://127.0.0.1:3001',
       NODE_ENV: 'development',
+      MAX_CALLS_PER_ANALYSIS: 64,
     });
+    expect(config.ULTRA_PATTERNS_DIR).toBeUndefined();
     expect(config.ULTRA_MODELS_FILE).toMatch(/config[/\\]models\.json$/);
   });
 
@@ -61,13 +64,19 @@ describe('gatewayConfig', () => {
       JWT_REFRESH_TTL: '0d',
       MAX_PROMPT_CHARS: 'lots',
       RESULTS_URL: 'ftp://x',
+      MAX_CALLS_PER_ANALYSIS: '0',
     });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
       'JWT_ACCESS_TTL',
       'JWT_REFRESH_TTL',
+      'MAX_CALLS_PER_ANALYSIS',
       'MAX_PROMPT_CHARS',
       'RESULTS_URL',
     ]);
+  });
+
+  it('resolves ULTRA_PATTERNS_DIR to an absolute path', () => {
+    expect(load({ ULTRA_PATTERNS_DIR: 'my-patterns' }).ULTRA_PATTERNS_DIR).toBe(resolve('my-patterns'));
   });
 
   it('drops a trailing slash of RESULTS_URL', () => {

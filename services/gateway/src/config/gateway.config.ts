@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { DEFAULT_MAX_PROMPT_CHARS } from '@ultra/contracts';
+import { DEFAULT_MAX_PROMPT_CHARS, MAX_MODELS_PER_ANALYSIS, type PatternLimits } from '@ultra/contracts';
 import { databaseEnv, httpEnv, logEnv, providerEnv, redisEnv } from '@ultra/platform';
 import { z } from 'zod';
 
@@ -8,6 +8,8 @@ export const SERVICE_NAME = 'gateway';
 
 // src/config and dist/config sit at the same depth, so this finds the repository's catalog from source and build.
 const DEFAULT_MODELS_FILE = resolve(__dirname, '../../../../config/models.json');
+/** Ultra's own patterns, one document per file; always loaded, beside those of ULTRA_PATTERNS_DIR. */
+export const BUILTIN_PATTERNS_DIR = resolve(__dirname, '../../../../config/patterns');
 
 const TTL_UNITS: Record<string, number> = { s: 1, m: 60, h: 3_600, d: 86_400, w: 604_800 };
 
@@ -43,6 +45,13 @@ export const gatewayConfig = z
       .string()
       .default(DEFAULT_MODELS_FILE)
       .transform((file) => resolve(file)),
+    /** A folder of further pattern files (*.yaml, *.yml, *.json), loaded at boot beside the built-ins. */
+    ULTRA_PATTERNS_DIR: z
+      .string()
+      .optional()
+      .transform((dir) => (dir === undefined ? undefined : resolve(dir))),
+    /** Model calls one analysis may make; a pattern must stay within it at its largest parameters. */
+    MAX_CALLS_PER_ANALYSIS: z.coerce.number().int().min(1).max(10_000).default(64),
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV !== 'production') return;
@@ -70,6 +79,11 @@ export type GatewayConfig = z.infer<typeof gatewayConfig>;
 /** What the migration CLI needs: only the database, so it runs without the gateway's secrets. */
 export const migrateConfig = z.object({ ...databaseEnv });
 export type MigrateConfig = z.infer<typeof migrateConfig>;
+
+/** What every pattern, built-in or a user's, must stay within. */
+export function patternLimitsOf(config: Pick<GatewayConfig, 'MAX_CALLS_PER_ANALYSIS'>): PatternLimits {
+  return { maxCalls: config.MAX_CALLS_PER_ANALYSIS, maxModels: MAX_MODELS_PER_ANALYSIS };
+}
 
 /**
  * Largest accepted request body. A prompt at its limit can take up to 6 bytes per character once JSON-escaped,

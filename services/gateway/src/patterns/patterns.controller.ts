@@ -1,10 +1,40 @@
-import { Controller, Get } from '@nestjs/common';
-import { type PatternInfo, patterns } from '@ultra/contracts';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put } from '@nestjs/common';
+import type { PatternInfo } from '@ultra/contracts';
+import { CurrentUser } from '../auth/current-user.decorator';
+import type { AuthUser } from '../auth/token-claims';
+import { type PatternDocument, PatternsService } from './patterns.service';
 
+/**
+ * Bodies are pattern documents, as JSON or as YAML (`content-type: application/yaml`, see http-setup); they are
+ * checked by PatternsService, which names each bad field.
+ */
 @Controller('patterns')
 export class PatternsController {
+  constructor(private readonly patterns: PatternsService) {}
+
   @Get()
-  list(): { patterns: PatternInfo[] } {
-    return { patterns: Object.values(patterns) };
+  async list(@CurrentUser() user: AuthUser): Promise<{ patterns: PatternInfo[] }> {
+    return { patterns: await this.patterns.list(user.id) };
+  }
+
+  @Post()
+  create(@Body() body: unknown, @CurrentUser() user: AuthUser): Promise<PatternDocument> {
+    return this.patterns.create(body, user.id);
+  }
+
+  @Get(':id')
+  get(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<PatternDocument> {
+    return this.patterns.get(id, user.id);
+  }
+
+  @Put(':id')
+  replace(@Param('id') id: string, @Body() body: unknown, @CurrentUser() user: AuthUser): Promise<PatternDocument> {
+    return this.patterns.replace(id, body, user.id);
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  remove(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<void> {
+    return this.patterns.remove(id, user.id);
   }
 }

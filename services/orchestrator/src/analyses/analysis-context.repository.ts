@@ -3,24 +3,12 @@ import {
   analysisCancelledKey,
   type AnalysisSpec,
   analysisSpecSchema,
-  modelIdSchema,
-  stageNameSchema,
+  type StageRun,
+  stageRunSchema,
 } from '@ultra/contracts';
 import { APP_CONFIG, REDIS } from '@ultra/platform';
 import type { Redis } from 'ioredis';
-import { z } from 'zod';
 import type { OrchestratorConfig } from '../config/orchestrator.config';
-
-/** What later prompts need of a stage run: who answered, and what. */
-const stageRunSchema = z.object({
-  stageIndex: z.number().int(),
-  stage: stageNameSchema,
-  outputs: z.array(
-    z.object({ model: modelIdSchema, status: z.enum(['completed', 'failed']), text: z.string().nullable() }),
-  ),
-});
-export type StageRun = z.infer<typeof stageRunSchema>;
-export type StageRunOutputs = StageRun['outputs'];
 
 export interface AnalysisContext {
   spec: AnalysisSpec;
@@ -28,7 +16,7 @@ export interface AnalysisContext {
   deadlineAt: number;
   /** A user cancelled the analysis: no further stage starts. */
   cancelled: boolean;
-  /** Every stage run so far, in order (a stage runs again when the ultra model falls back). */
+  /** Every stage run so far, in index order (a fallback or a further round is a further run). */
   runs: StageRun[];
 }
 
@@ -72,12 +60,14 @@ export class AnalysisContextRepository {
     return { ...this.parse(analysisId, fields as Record<string, string>), cancelled: results?.[1]?.[1] === 1 };
   }
 
-  /** Records a stage run; recording the same run twice is harmless. */
-  async saveRun(analysisId: string, run: StageRun): Promise<void> {
+  /** Records stage runs; recording the same run twice is harmless (a run is keyed by its index). */
+  async saveRuns(analysisId: string, runs: readonly StageRun[]): Promise<void> {
+    if (runs.length === 0) return;
     const key = this.key(analysisId);
+    const fields = runs.flatMap((run) => [`run:${run.index}`, JSON.stringify(run)]);
     await this.redis
       .multi()
-      .hset(key, `run:${run.stageIndex}`, JSON.stringify(run))
+      .hset(key, ...fields)
       .expire(key, this.config.ANALYSIS_CONTEXT_TTL_S)
       .exec();
   }
@@ -93,7 +83,7 @@ export class AnalysisContextRepository {
     const runs = Object.entries(fields)
       .filter(([field]) => field.startsWith('run:'))
       .map(([, value]) => stageRunSchema.parse(JSON.parse(value)))
-      .sort((a, b) => a.stageIndex - b.stageIndex);
+      .sort((a, b) => a.index - b.index);
     // Contexts written before deadlines existed have none: they never expire by deadline.
     const deadlineAt = fields.deadlineAt ? Number(fields.deadlineAt) : Number.MAX_SAFE_INTEGER;
     return { spec, deadlineAt, runs };

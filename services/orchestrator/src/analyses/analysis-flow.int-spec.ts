@@ -10,6 +10,7 @@ import {
   type StageRecordJob,
 } from '@ultra/contracts';
 import { redisOptionsFromUrl } from '@ultra/platform';
+import { stateOf } from '../testing/pattern-state';
 import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { eventually } from '../../../../test/support/eventually';
 import { type TestRedis, useTestRedis } from '../../../../test/support/redis';
@@ -19,13 +20,35 @@ const models = ['mock:alpha', 'mock:beta', 'mock:gamma'];
 /** How the fake provider-worker treats `analysisId/stage/model`; anything not listed answers normally. */
 const script = new Map<string, 'fail' | 'crash'>();
 
+/** initial → meta → hyper → ultra, with a peer section in meta, like the seed patterns. */
+const fourStage = stateOf({
+  id: 'four',
+  name: 'Four',
+  description: 'Four stages.',
+  params: { rounds: { type: 'integer', default: 1, min: 0, max: 3 } },
+  stages: [
+    { id: 'initial', label: 'Initial', kind: 'generate', participants: 'all', prompt: { user: '{{question}}' } },
+    {
+      id: 'meta',
+      label: 'Meta',
+      kind: 'generate',
+      participants: 'all',
+      prompt: { user: 'Yours:\n{{own.initial}}\n\nOthers:\n{{others.initial}}' },
+      repeat: { times: '$rounds' },
+    },
+    { id: 'hyper', label: 'Hyper', kind: 'generate', participants: 'all', prompt: { user: '{{others.meta}}' } },
+    { id: 'ultra', label: 'Ultra', kind: 'generate', participants: 'ultra', prompt: { user: '{{all.hyper}}' } },
+  ],
+}).spec;
+
 function answer(job: Job<ModelCallJob>): Promise<ModelCallResult> {
-  const { analysisId, stage, model } = job.data;
+  const { analysisId, stage, model, sample } = job.data;
   const outcome = script.get(`${analysisId}/${stage}/${model}`);
   if (outcome === 'crash') return Promise.reject(new UnrecoverableError(`${model} crashed in ${stage}`));
   const failed = outcome === 'fail';
   return Promise.resolve({
     model,
+    sample,
     status: failed ? 'failed' : 'completed',
     text: failed ? null : `${model} on ${stage}`,
     error: failed ? { category: 'rate_limit', message: `${model}: slow down` } : null,
@@ -59,7 +82,7 @@ describe('orchestrator on real Redis, with stages as real BullMQ flows', () => {
       schemaVersion: SCHEMA_VERSION,
       analysisId: id,
       requestId: 'req-1',
-      spec: { prompt: 'How do tides work?', models, ultraModel: 'mock:alpha', pattern: 'confidence', ...spec },
+      spec: { ...fourStage, prompt: 'How do tides work?', models, ultraModel: 'mock:alpha', ...spec },
     };
     await analyses.add('analysis.start', data, { jobId: id });
     return id;
@@ -103,12 +126,16 @@ describe('orchestrator on real Redis, with stages as real BullMQ flows', () => {
     expect(records[0].outputs[0]).toMatchObject({ status: 'completed', usage: { inputTokens: 10, outputTokens: 4 } });
 
     const parent = await analyses.getJob(`${id}_0`);
-    expect(parent).toMatchObject({ name: 'stage.collect', data: { stage: 'initial', stageIndex: 0, models } });
+    expect(parent).toMatchObject({
+      name: 'stage.collect',
+      data: { stage: 'initial', stageIndex: 0, round: 1, calls: models.map((model) => ({ model, sample: 0 })) },
+    });
     const first = await callOf(id, 0, 0);
-    expect(first.messages.at(-1)!.content).toBe('## Question\nHow do tides work?');
+    expect(first.messages.at(-1)!.content).toBe('How do tides work?');
     const review = await callOf(id, 1, 1);
-    expect(review.messages[0].content).toContain('## Your earlier answer\nmock:beta on initial');
-    expect(review.messages[0].content).toContain('### Response A\nmock:alpha on initial');
+    expect(review.messages[0].content).toContain('Yours:\nmock:beta on initial');
+    expect(review.messages[0].content).toMatch(/### Response A\nmock:(alpha|gamma) on initial/);
+    expect(review.messages[0].content).toMatch(/### Response B\nmock:(alpha|gamma) on initial/);
     expect((await modelTasks.getJob(`${id}_0_0`))!.opts).toMatchObject({
       attempts: 3,
       ignoreDependencyOnFailure: true,
@@ -126,7 +153,7 @@ describe('orchestrator on real Redis, with stages as real BullMQ flows', () => {
     });
     expect((await recordOf(id, 1)).outputs.map((o) => o.model)).toEqual(['mock:alpha', 'mock:gamma']);
     const alphaReview = await callOf(id, 1, 0);
-    expect(alphaReview.messages[0].content).toContain('### Response A\nmock:gamma on initial');
+    expect(alphaReview.messages[0].content).toMatch(/### Response [A-C]\nmock:gamma on initial/);
     expect(alphaReview.messages[0].content).not.toContain('Response B');
     expect((await finishOf(id)).expectedOutputs).toBe(3 + 2 + 2 + 1);
   });
@@ -170,6 +197,28 @@ describe('orchestrator on real Redis, with stages as real BullMQ flows', () => {
     expect(finish.error).toEqual({
       code: 'all_models_failed',
       message: expect.stringContaining('mock:alpha (rate_limit), mock:beta (rate_limit), mock:gamma (worker_lost)'),
+    });
+  });
+
+  it('runs a repeated stage round after round and hands every round to results', async () => {
+    const id = await start({ params: { rounds: 2 } });
+    const finish = await finishOf(id);
+    expect(finish).toMatchObject({ status: 'completed', expectedOutputs: 13, expectedRuns: 5 });
+    const records = await Promise.all([1, 2].map((i) => recordOf(id, i)));
+    expect(records.map((r) => [r.stage, r.round, r.label, r.outputs.length])).toEqual([
+      ['meta', 1, 'Meta', 3],
+      ['meta', 2, 'Meta', 3],
+    ]);
+  });
+
+  it('records a stage skipped for zero rounds, and goes on from the stage before it', async () => {
+    const id = await start({ params: { rounds: 0 } });
+    expect(await finishOf(id)).toMatchObject({ status: 'completed', expectedRuns: 4, expectedOutputs: 7 });
+    expect(await recordOf(id, 1)).toMatchObject({
+      stage: 'meta',
+      kind: 'skipped',
+      outputs: [],
+      note: 'repeat.times is 0',
     });
   });
 

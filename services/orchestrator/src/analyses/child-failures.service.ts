@@ -1,10 +1,11 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import { type ModelId, modelIdSchema, QueueName } from '@ultra/contracts';
+import { modelIdSchema, QueueName } from '@ultra/contracts';
 import { Job, Queue } from 'bullmq';
 import { z } from 'zod';
+import { keyOf } from '../patterns/run-state';
 
-const childData = z.object({ model: modelIdSchema });
+const childData = z.object({ model: modelIdSchema, sample: z.number().int().min(0).default(0) });
 
 /**
  * Why the model tasks of a stage that left no value failed. BullMQ reports an ignored child failure by the
@@ -14,8 +15,11 @@ const childData = z.object({ model: modelIdSchema });
 export class ChildFailuresService {
   constructor(@InjectQueue(QueueName.ModelTasks) private readonly modelTasks: Queue) {}
 
-  /** Failure reason per lost model; a model whose child cannot be found any more is left out. */
-  async reasonsFor(parent: Job, lost: readonly ModelId[]): Promise<Map<ModelId, string>> {
+  /**
+   * Failure reason per lost call, by its key (model id, `model#n` for sample n); a call whose child cannot be
+   * found any more is left out.
+   */
+  async reasonsFor(parent: Job, lost: readonly string[]): Promise<Map<string, string>> {
     const failures = Object.entries(await parent.getIgnoredChildrenFailures());
     const [only] = failures;
     const [onlyLost] = lost;
@@ -23,13 +27,14 @@ export class ChildFailuresService {
     if (failures.length === 1 && lost.length === 1 && only && onlyLost) return new Map([[onlyLost, only[1]]]);
 
     const prefix = `${this.modelTasks.qualifiedName}:`;
-    const reasons = new Map<ModelId, string>();
+    const reasons = new Map<string, string>();
     await Promise.all(
       failures.map(async ([key, reason]) => {
         if (!key.startsWith(prefix)) return;
         const child = await Job.fromId(this.modelTasks, key.slice(prefix.length));
         const parsed = childData.safeParse(child?.data);
-        if (parsed.success && lost.includes(parsed.data.model)) reasons.set(parsed.data.model, reason);
+        const callKey = parsed.success ? keyOf(parsed.data) : undefined;
+        if (callKey !== undefined && lost.includes(callKey)) reasons.set(callKey, reason);
       }),
     );
     return reasons;

@@ -3,18 +3,20 @@ import {
   ErrorCategory,
   type ModelCallResult,
   modelCallResultSchema,
-  type ModelId,
   OutputStatus,
   type StageCollectJob,
 } from '@ultra/contracts';
 import type { Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
+import { keyOf } from '../patterns/run-state';
 import { ChildFailuresService } from './child-failures.service';
 
+type Call = StageCollectJob['calls'][number];
+
 /**
- * Reads what a finished stage produced: the value of each model task, in the stage's model order. A task that
+ * Reads what a finished stage run produced: the value of each model task, in the run's call order. A task that
  * ended without a valid value (its worker died for good, say) becomes a failed output naming the cause, so every
- * model of the stage has exactly one output.
+ * call of the run has exactly one output.
  */
 @Injectable()
 export class StageCollector {
@@ -24,39 +26,43 @@ export class StageCollector {
   ) {}
 
   async collect(job: Job, data: StageCollectJob): Promise<ModelCallResult[]> {
-    const results = await this.childResults(job, data.models);
-    const lost = data.models.filter((model) => !results.has(model));
-    const reasons = lost.length > 0 ? await this.childFailures.reasonsFor(job, lost) : new Map<ModelId, string>();
+    const keys = data.calls.map(keyOf);
+    const results = await this.childResults(job, keys);
+    const lost = keys.filter((key) => !results.has(key));
+    const reasons = lost.length > 0 ? await this.childFailures.reasonsFor(job, lost) : new Map<string, string>();
     if (lost.length > 0) this.logger.warn({ stage: data.stage, lost }, 'model tasks ended without a result');
-    return data.models.map(
-      (model) => results.get(model) ?? lostResult(model, reasons.get(model) ?? 'the model task ended without a result'),
+    return data.calls.map(
+      (call) =>
+        results.get(keyOf(call)) ??
+        lostResult(call, reasons.get(keyOf(call)) ?? 'the model task ended without a result'),
     );
   }
 
-  /** Valid values of the children, by model; a value that breaks the contract counts as no value. */
-  private async childResults(job: Job, models: readonly ModelId[]): Promise<Map<ModelId, ModelCallResult>> {
+  /** Valid values of the children, by call key; a value that breaks the contract counts as no value. */
+  private async childResults(job: Job, keys: readonly string[]): Promise<Map<string, ModelCallResult>> {
     const values = await job.getChildrenValues<unknown>();
-    const results = new Map<ModelId, ModelCallResult>();
-    for (const [key, value] of Object.entries(values)) {
+    const results = new Map<string, ModelCallResult>();
+    for (const [child, value] of Object.entries(values)) {
       const parsed = modelCallResultSchema.safeParse(value);
       if (!parsed.success) {
-        this.logger.warn({ child: key, issues: parsed.error.issues }, 'model task returned an invalid result');
-      } else if (!models.includes(parsed.data.model)) {
-        this.logger.warn({ child: key, model: parsed.data.model }, 'model task answered for a model not in the stage');
+        this.logger.warn({ child, issues: parsed.error.issues }, 'model task returned an invalid result');
+      } else if (!keys.includes(keyOf(parsed.data))) {
+        this.logger.warn({ child, model: parsed.data.model }, 'model task answered for a call not in the stage');
       } else {
-        results.set(parsed.data.model, parsed.data);
+        results.set(keyOf(parsed.data), parsed.data);
       }
     }
     return results;
   }
 }
 
-function lostResult(model: ModelId, reason: string): ModelCallResult {
+function lostResult(call: Call, reason: string): ModelCallResult {
   return {
-    model,
+    model: call.model,
+    sample: call.sample,
     status: OutputStatus.Failed,
     text: null,
-    error: { category: ErrorCategory.WorkerLost, message: `${model}: ${reason}` },
+    error: { category: ErrorCategory.WorkerLost, message: `${call.model}: ${reason}` },
     latencyMs: 0,
     usage: { inputTokens: 0, outputTokens: 0 },
     finishReason: null,

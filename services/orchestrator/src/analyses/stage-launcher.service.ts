@@ -1,76 +1,68 @@
-import { InjectFlowProducer } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
-import { type ModelCallJob, type ModelId, QueueName, SCHEMA_VERSION, type StageCollectJob } from '@ultra/contracts';
-import { APP_CONFIG } from '@ultra/platform';
-import type { FlowProducer } from 'bullmq';
+import { type ModelCallJob, SCHEMA_VERSION, type StageCollectJob } from '@ultra/contracts';
+import { APP_CONFIG, flowJob, JobProducer } from '@ultra/platform';
 import type { OrchestratorConfig } from '../config/orchestrator.config';
-import type { StageContext, StageDefinition } from '../patterns/pattern';
-
-export const STAGE_FLOWS = 'stage-flows';
+import type { Step } from '../patterns/next-step';
+import { renderMessages } from '../patterns/prompt-renderer';
+import { type AnalysisState, keyOf } from '../patterns/run-state';
 
 export interface StageLaunch {
-  analysisId: string;
   requestId: string;
-  stage: StageDefinition;
-  /** Sequence number of this stage run within the analysis; part of every job id, so a re-run adds nothing twice. */
-  stageIndex: number;
-  models: ModelId[];
-  context: StageContext;
+  step: Extract<Step, { kind: 'launch' }>;
+  /** The analysis as it stands before this run: prompts are rendered from it. */
+  state: AnalysisState;
   /** Epoch ms; every call of the stage is aborted when it passes. */
   deadlineAt: number;
 }
 
 /**
- * Adds one stage as a BullMQ flow: a `stage.collect` parent on the analyses queue, one `model.call` child per
- * model. BullMQ moves the parent to the queue in the same script that completes the last child, so the next stage
- * starts without polling.
+ * Adds one stage run as a BullMQ flow: a `stage.collect` parent on the analyses queue, one `model.call` child per
+ * call. BullMQ moves the parent to the queue in the same script that completes the last child, so the next stage
+ * starts without polling. Job ids carry the run index, so adding the same run twice adds nothing.
  */
 @Injectable()
 export class StageLauncher {
   constructor(
-    @InjectFlowProducer(STAGE_FLOWS) private readonly flows: FlowProducer,
+    private readonly jobs: JobProducer,
     @Inject(APP_CONFIG) private readonly config: OrchestratorConfig,
   ) {}
 
-  async launch(launch: StageLaunch): Promise<void> {
-    const { analysisId, requestId, stage, stageIndex, models } = launch;
+  async launch({ requestId, step, state, deadlineAt }: StageLaunch): Promise<void> {
+    const { analysisId } = state;
+    const { stage, index, round, rounds, calls } = step;
     const envelope = { schemaVersion: SCHEMA_VERSION, analysisId, requestId } as const;
-    const collect: StageCollectJob = { ...envelope, stage: stage.name, stageIndex, models };
-    await this.flows.add({
-      name: 'stage.collect',
-      queueName: QueueName.Analyses,
-      data: collect,
-      opts: {
-        jobId: `${analysisId}_${stageIndex}`,
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 200 },
-        removeOnComplete: { age: 3_600 },
-        removeOnFail: { age: 7 * 86_400 },
-      },
-      children: models.map((model, i) => {
-        const call: ModelCallJob = {
-          ...envelope,
-          stage: stage.name,
-          model,
-          messages: stage.buildMessages(model, launch.context),
-          options: { deadlineAt: launch.deadlineAt },
-        };
-        return {
-          name: 'model.call',
-          queueName: QueueName.ModelTasks,
-          data: call,
-          opts: {
-            jobId: `${analysisId}_${stageIndex}_${i}`,
-            attempts: this.config.MODEL_CALL_ATTEMPTS,
-            // Exponential from this delay, but never sooner than a provider's retry-after (provider-worker decides).
-            backoff: { type: 'provider', delay: this.config.MODEL_CALL_BACKOFF_MS },
-            // A task that dies for good must not block its stage: the collector records it as failed.
-            ignoreDependencyOnFailure: true,
-            removeOnComplete: { age: 3_600 },
-            removeOnFail: { age: 7 * 86_400 },
-          },
-        };
-      }),
+    const collect: StageCollectJob = {
+      ...envelope,
+      stage: stage.id,
+      stageIndex: index,
+      round,
+      calls: calls.map(({ model, sample }) => ({ model, sample })),
+    };
+    const timeout = state.spec.options.stageTimeoutMs;
+    const stageDeadlineAt = timeout === undefined ? undefined : Date.now() + timeout;
+    const children = calls.map((plan, i) => {
+      const call: ModelCallJob = {
+        ...envelope,
+        stage: stage.id,
+        stageIndex: index,
+        model: plan.model,
+        sample: plan.sample,
+        messages: renderMessages(state, { stage, index, round, rounds, viewer: keyOf(plan) }),
+        options: {
+          deadlineAt,
+          ...(stageDeadlineAt !== undefined && { stageDeadlineAt }),
+          ...(plan.temperature !== undefined && { temperature: plan.temperature }),
+          ...(plan.maxOutputTokens !== undefined && { maxOutputTokens: plan.maxOutputTokens }),
+          ...(plan.output && { output: plan.output }),
+        },
+      };
+      return flowJob('model.call', call, {
+        jobId: `${analysisId}_${index}_${i}`,
+        attempts: this.config.MODEL_CALL_ATTEMPTS,
+        // Exponential from this delay, but never sooner than a provider's retry-after (provider-worker decides).
+        backoff: { type: 'provider', delay: this.config.MODEL_CALL_BACKOFF_MS },
+      });
     });
+    await this.jobs.flow(flowJob('stage.collect', collect, { jobId: `${analysisId}_${index}` }, children));
   }
 }

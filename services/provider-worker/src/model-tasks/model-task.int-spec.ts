@@ -19,7 +19,9 @@ function call(model: string, overrides: Partial<ModelCallJob> = {}): ModelCallJo
     analysisId: randomUUID(),
     requestId: 'req-worker-test',
     stage: 'initial',
+    stageIndex: 0,
     model,
+    sample: 0,
     messages: [{ role: 'user', content: '## Question\nWhat is a queue?' }],
     options: {},
     ...overrides,
@@ -51,6 +53,19 @@ describe('model-tasks processor on real Redis', () => {
     await events.waitUntilReady();
   });
 
+  /** The delta stream's entries of one analysis, as field → value records. */
+  async function readDeltas(analysisId: string): Promise<Record<string, string>[]> {
+    const reader = new Redis(redis.url);
+    try {
+      const entries = await reader.xrange(analysisDeltasStream(redis.prefix, analysisId), '-', '+');
+      return entries.map(([, f]) =>
+        Object.fromEntries(Array.from({ length: f.length / 2 }, (_, i) => [f[2 * i], f[2 * i + 1]])),
+      );
+    } finally {
+      reader.disconnect();
+    }
+  }
+
   afterAll(async () => {
     await events?.close();
     await queue?.close();
@@ -61,8 +76,16 @@ describe('model-tasks processor on real Redis', () => {
   it('answers a model call with text, usage and latency', async () => {
     const job = await queue.add('model.call', call('mock:alpha'));
     const result = (await job.waitUntilFinished(events, 10_000)) as ModelCallResult;
-    expect(result).toMatchObject({ model: 'mock:alpha', status: 'completed', error: null, finishReason: 'stop' });
+    expect(result).toMatchObject({
+      model: 'mock:alpha',
+      sample: 0,
+      status: 'completed',
+      error: null,
+      finishReason: 'stop',
+    });
     expect(result.text).toContain('What is a queue?');
+    // Text output has nothing to parse.
+    expect(result).not.toHaveProperty('data');
     expect(result.usage.inputTokens).toBeGreaterThan(0);
     expect(result.latencyMs).toBeGreaterThanOrEqual(5);
   });
@@ -75,6 +98,7 @@ describe('model-tasks processor on real Redis', () => {
     const result = (await job.waitUntilFinished(events, 10_000)) as ModelCallResult;
     expect(result).toMatchObject({
       model: 'mock:beta',
+      sample: 0,
       status: 'failed',
       text: null,
       error: { category: 'provider_unavailable', message: expect.stringContaining('mock:beta') },
@@ -89,19 +113,8 @@ describe('model-tasks processor on real Redis', () => {
     await (
       await queue.add('model.call', failing, { attempts: 2, backoff: { type: 'fixed', delay: 10 } })
     ).waitUntilFinished(events, 10_000);
-    const read = async (analysisId: string) => {
-      const reader = new Redis(redis.url);
-      try {
-        const entries = await reader.xrange(analysisDeltasStream(redis.prefix, analysisId), '-', '+');
-        return entries.map(([, f]) =>
-          Object.fromEntries(Array.from({ length: f.length / 2 }, (_, i) => [f[2 * i], f[2 * i + 1]])),
-        );
-      } finally {
-        reader.disconnect();
-      }
-    };
     const okEntries = await eventually('the end of the answer', async () => {
-      const entries = await read(ok.analysisId);
+      const entries = await readDeltas(ok.analysisId);
       return entries.some((e) => e.status) ? entries : undefined;
     });
     expect(
@@ -110,15 +123,66 @@ describe('model-tasks processor on real Redis', () => {
         .map((e) => e.text)
         .join(''),
     ).toBe(answered.text);
-    expect(okEntries.at(-1)).toMatchObject({ stage: 'initial', model: 'mock:alpha', attempt: '1', status: 'done' });
+    expect(okEntries.at(-1)).toEqual({
+      stage: 'initial',
+      stageIndex: '0',
+      model: 'mock:alpha',
+      attempt: '1',
+      status: 'done',
+    });
     const failedEntries = await eventually('both attempts', async () => {
-      const entries = await read(failing.analysisId);
+      const entries = await readDeltas(failing.analysisId);
       return entries.length >= 2 ? entries : undefined;
     });
     expect(failedEntries.map((e) => [e.attempt, e.status])).toEqual([
       ['1', 'retrying'],
       ['2', 'failed'],
     ]);
+  });
+
+  it('names a sample above 0 and the stage index on its result and its delta entries', async () => {
+    const sampled = call('mock:gamma', { stage: 'samples', stageIndex: 3, sample: 2 });
+    const result = (await (
+      await queue.add('model.call', sampled)
+    ).waitUntilFinished(events, 10_000)) as ModelCallResult;
+    expect(result).toMatchObject({ model: 'mock:gamma', sample: 2, status: 'completed' });
+    const entries = await eventually('the end of the sample', async () => {
+      const all = await readDeltas(sampled.analysisId);
+      return all.some((e) => e.status) ? all : undefined;
+    });
+    expect(entries.every((e) => e.stage === 'samples' && e.stageIndex === '3' && e.sample === '2')).toBe(true);
+  });
+
+  it('parses json output into data, and says why when the answer does not fit the shape', async () => {
+    const prompt = 'Which answer is best?\n\n### Response A\nfirst\n\n### Response B\nsecond';
+    const voted = (await (
+      await queue.add(
+        'model.call',
+        call('mock:alpha', {
+          messages: [{ role: 'user', content: prompt }],
+          options: { output: { format: 'json', schema: 'vote' } },
+        }),
+      )
+    ).waitUntilFinished(events, 10_000)) as ModelCallResult;
+    expect(voted).toMatchObject({ status: 'completed', dataError: null });
+    expect(voted.data).toEqual({ vote: expect.stringMatching(/^Response [AB]$/), reason: expect.any(String) });
+    // Nothing to rank in this prompt: the call completes, its text is kept, and the data says what was wrong.
+    const ranked = (await (
+      await queue.add('model.call', call('mock:alpha', { options: { output: { format: 'json', schema: 'ranking' } } }))
+    ).waitUntilFinished(events, 10_000)) as ModelCallResult;
+    expect(ranked).toMatchObject({ status: 'completed', data: null, text: expect.stringContaining('ranking') });
+    expect(ranked.dataError).toMatch(/does not match the ranking shape/);
+  });
+
+  it('fails a call whose stage time limit has passed as a timeout, without retrying it', async () => {
+    const late = call('mock:alpha', { options: { stageDeadlineAt: Date.now() - 1 } });
+    const job = await queue.add('model.call', late, { attempts: 3, backoff: { type: 'fixed', delay: 10 } });
+    const result = (await job.waitUntilFinished(events, 10_000)) as ModelCallResult;
+    expect(result).toMatchObject({
+      status: 'failed',
+      error: { category: 'timeout', message: "mock:alpha: the stage's time limit passed" },
+    });
+    expect((await queue.getJob(job.id!))?.attemptsMade).toBe(1);
   });
 
   it('does not retry a call to a provider the worker does not have', async () => {

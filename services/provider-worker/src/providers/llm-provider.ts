@@ -1,4 +1,4 @@
-import type { ChatMessage, ErrorCategory, Usage } from '@ultra/contracts';
+import type { ChatMessage, ErrorCategory, OutputSpec, Usage } from '@ultra/contracts';
 
 export interface LlmRequest {
   /** Model name without the provider prefix, e.g. `gpt-4o-mini`. */
@@ -6,6 +6,11 @@ export interface LlmRequest {
   messages: ChatMessage[];
   temperature?: number;
   maxOutputTokens?: number;
+  /**
+   * The shape the stage asked for. Vendor adapters may ignore it (the prompt asks for the JSON and the worker
+   * parses it leniently); the mock answers in it.
+   */
+  output?: OutputSpec;
   /** Stream the answer (deltas reach `onDelta` as they arrive) or ask for it in one response. */
   stream: boolean;
 }

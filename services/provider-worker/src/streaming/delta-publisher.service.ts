@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { analysisDeltasStream, type StageName } from '@ultra/contracts';
+import { analysisDeltasStream, type ModelCallJob } from '@ultra/contracts';
 import { APP_CONFIG, REDIS } from '@ultra/platform';
 import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
@@ -18,6 +18,20 @@ export interface DeltaSink {
   close(outcome: DeltaOutcome): Promise<unknown>;
 }
 
+/** Which call a delta stream belongs to: the fields every entry of it carries. */
+export type DeltaSource = Pick<ModelCallJob, 'stage' | 'stageIndex' | 'model' | 'sample'>;
+
+/**
+ * Fields naming the call on each entry. The stage index tells rounds of a repeated stage apart; the sample is
+ * written only when it is above 0, so that the several samples of one model streaming at once can be told apart
+ * while ordinary calls keep the entry shape they always had.
+ */
+function sourceFields(source: DeltaSource, attempt: number): string[] {
+  const fields = ['stage', source.stage, 'stageIndex', String(source.stageIndex), 'model', source.model];
+  if (source.sample > 0) fields.push('sample', String(source.sample));
+  return [...fields, 'attempt', String(attempt)];
+}
+
 /**
  * Writes a streaming call's token deltas to the analysis' Redis stream, batched: at most one XADD per
  * DELTA_FLUSH_MS per call, so streaming costs a few round trips per answer, not one per token. Best effort:
@@ -32,9 +46,9 @@ export class DeltaPublisher {
   ) {}
 
   /** `attempt` (1 for the first) tells a reader that a retried call starts its text again. */
-  open(analysisId: string, stage: StageName, model: string, attempt: number): DeltaSink {
+  open(analysisId: string, source: DeltaSource, attempt: number): DeltaSink {
     const key = analysisDeltasStream(this.config.QUEUE_PREFIX, analysisId);
-    const tries = String(attempt);
+    const naming = sourceFields(source, attempt);
     let buffer = '';
     let timer: NodeJS.Timeout | undefined;
     let pending: Promise<unknown> = Promise.resolve();
@@ -45,24 +59,13 @@ export class DeltaPublisher {
         .then(() => {
           const multi = this.redis.multi();
           for (const fields of entries) {
-            multi.xadd(
-              key,
-              'MAXLEN',
-              '~',
-              STREAM_MAX_ENTRIES,
-              '*',
-              'stage',
-              stage,
-              'model',
-              model,
-              'attempt',
-              tries,
-              ...fields,
-            );
+            multi.xadd(key, 'MAXLEN', '~', STREAM_MAX_ENTRIES, '*', ...naming, ...fields);
           }
           return multi.expire(key, STREAM_TTL_S).exec();
         })
-        .catch((error: unknown) => this.logger.warn({ err: error, model }, 'could not publish token deltas'));
+        .catch((error: unknown) =>
+          this.logger.warn({ err: error, model: source.model }, 'could not publish token deltas'),
+        );
     };
     const take = (): string[][] => {
       clearTimeout(timer);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { AnalysisPage, AnalysisSummary, AnalysisView } from '@ultra/contracts';
+import type { AnalysisPage, AnalysisSource, AnalysisSummary, AnalysisView } from '@ultra/contracts';
 import { jsonRequest, type JsonResponse } from '../../../../test/support/http';
+import { fourStagePattern, mixedPattern } from '../testing/patterns';
 import { analysisCommand as command, type ResultsTestApp, startResultsTestApp } from '../testing/results-test-app';
 
 let app: ResultsTestApp;
@@ -37,6 +38,9 @@ describe('internal analyses API', () => {
       completedAt: null,
       result: null,
       usage: { inputTokens: 0, outputTokens: 0 },
+      params: {},
+      options: {},
+      sourceAnalysisId: null,
     });
     expect(created.body.stages.map((s) => [s.name, s.status])).toEqual([
       ['initial', 'pending'],
@@ -44,6 +48,17 @@ describe('internal analyses API', () => {
       ['hyper', 'pending'],
       ['ultra', 'pending'],
     ]);
+    expect(created.body.stages[0]).toEqual({
+      name: 'initial',
+      id: 'initial',
+      label: 'Initial',
+      kind: 'generate',
+      index: null,
+      round: 1,
+      status: 'pending',
+      outputs: [],
+      usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
+    });
 
     const read = await get<AnalysisView>(`/internal/analyses/${cmd.id}?userId=${cmd.userId}`);
     expect(read.status).toBe(200);
@@ -62,6 +77,54 @@ describe('internal analyses API', () => {
     expect(other.body).toEqual({ error: { code: 'analysis_id_taken', message: expect.any(String) } });
   });
 
+  it('stores the pattern document, parameters, options and the analysis a rerun comes from', async () => {
+    const source = command({ patternSpec: mixedPattern(), pattern: 'mixed' });
+    await create(source);
+    const rerun = command({
+      userId: source.userId,
+      pattern: 'mixed',
+      patternSpec: mixedPattern(),
+      params: { rounds: 3 },
+      options: { temperature: 0.2, quorum: 2 },
+      sourceAnalysisId: source.id,
+    });
+    const created = await create(rerun);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      pattern: 'mixed',
+      params: { rounds: 3 },
+      options: { temperature: 0.2, quorum: 2 },
+      sourceAnalysisId: source.id,
+    });
+    expect(created.body.stages.map((s) => [s.id, s.kind])).toEqual([
+      ['answer', 'generate'],
+      ['tally', 'aggregate'],
+      ['check', 'generate'],
+      ['chair', 'generate'],
+    ]);
+    const [row] = await app.sql<{ pattern_spec: unknown }>('SELECT pattern_spec FROM analyses WHERE id = $1', [
+      rerun.id,
+    ]);
+    expect(row?.pattern_spec).toEqual(mixedPattern());
+  });
+
+  it('refuses a rerun of an analysis that is not the user’s, and a pattern document that is not one', async () => {
+    const others = command();
+    await create(others);
+    for (const sourceAnalysisId of [others.id, randomUUID()]) {
+      const refused = await create(command({ sourceAnalysisId }));
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({
+        error: { code: 'validation_failed', details: [{ path: 'sourceAnalysisId' }] },
+      });
+    }
+    const badSpec = await create({ ...command(), patternSpec: { ...fourStagePattern(), stages: [] } });
+    expect(badSpec.status).toBe(400);
+    expect(badSpec.body).toMatchObject({
+      error: { code: 'validation_failed', details: [{ path: 'patternSpec.stages' }] },
+    });
+  });
+
   it('hides an analysis from other users and answers 404 for unknown or malformed ids', async () => {
     const cmd = command();
     await create(cmd);
@@ -74,6 +137,88 @@ describe('internal analyses API', () => {
       expect(response.status).toBe(404);
       expect(response.body).toEqual({ error: { code: 'analysis_not_found', message: expect.any(String) } });
     }
+  });
+
+  it('gives a rerun what it needs of the source: pattern, parameters, options, every run with its outputs', async () => {
+    const cmd = command({
+      pattern: 'mixed',
+      patternSpec: mixedPattern(),
+      params: { rounds: 2 },
+      options: { quorum: 1 },
+    });
+    await create(cmd);
+    await app.sql(
+      `INSERT INTO stage_runs (analysis_id, stage_index, stage, label, kind, round, aggregate, note)
+       VALUES ($1, 0, 'answer', 'Answer', 'generate', 1, NULL, NULL),
+              ($1, 1, 'tally', 'Tally', 'aggregate', 1, '{"ranking":[],"voters":0}', NULL),
+              ($1, 2, 'check', 'Check', 'skipped', 1, NULL, 'condition false')`,
+      [cmd.id],
+    );
+    await app.sql(
+      `INSERT INTO stage_outputs (analysis_id, stage, stage_index, model, sample, status, text, error, data, data_error,
+                                  latency_ms, input_tokens, output_tokens)
+       VALUES ($1, 'answer', 0, 'mock:beta', 0, 'failed', NULL, '{"category":"timeout","message":"slow"}', NULL, NULL,
+               1, 0, 0),
+              ($1, 'answer', 0, 'mock:alpha', 0, 'completed', 'an answer', NULL, '{"ranking":["A"]}', NULL, 1, 1, 1)`,
+      [cmd.id],
+    );
+    await app.sql(`UPDATE analyses SET status = 'failed' WHERE id = $1`, [cmd.id]);
+
+    const source = await get<AnalysisSource>(`/internal/analyses/${cmd.id}/source?userId=${cmd.userId}`);
+    expect(source.status).toBe(200);
+    expect(source.body).toEqual({
+      id: cmd.id,
+      status: 'failed',
+      prompt: cmd.prompt,
+      models: cmd.models,
+      ultraModel: cmd.ultraModel,
+      pattern: 'mixed',
+      patternSpec: mixedPattern(),
+      params: { rounds: 2 },
+      options: { quorum: 1 },
+      runs: [
+        {
+          index: 0,
+          stage: 'answer',
+          kind: 'generate',
+          round: 1,
+          outputs: [
+            {
+              model: 'mock:alpha',
+              sample: 0,
+              status: 'completed',
+              text: 'an answer',
+              data: { ranking: ['A'] },
+              dataError: null,
+              category: null,
+            },
+            {
+              model: 'mock:beta',
+              sample: 0,
+              status: 'failed',
+              text: null,
+              data: null,
+              dataError: null,
+              category: 'timeout',
+            },
+          ],
+          aggregate: null,
+        },
+        { index: 1, stage: 'tally', kind: 'aggregate', round: 1, outputs: [], aggregate: { ranking: [], voters: 0 } },
+        { index: 2, stage: 'check', kind: 'skipped', round: 1, outputs: [], aggregate: null },
+      ],
+    });
+
+    for (const path of [
+      `/internal/analyses/${cmd.id}/source?userId=${randomUUID()}`,
+      `/internal/analyses/${randomUUID()}/source?userId=${cmd.userId}`,
+      `/internal/analyses/not-a-uuid/source?userId=${cmd.userId}`,
+    ]) {
+      const response = await get(path);
+      expect(response.status).toBe(404);
+      expect(response.body).toEqual({ error: { code: 'analysis_not_found', message: expect.any(String) } });
+    }
+    expect((await get(`/internal/analyses/${cmd.id}/source`)).status).toBe(400);
   });
 
   it('rejects bad input with 400 validation_failed, never a 500', async () => {

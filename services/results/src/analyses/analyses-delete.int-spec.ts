@@ -20,10 +20,14 @@ const remove = (id: string, userId: string) =>
   jsonRequest<ApiErrorBody | string>(app.url, 'DELETE', `/internal/analyses/${id}?userId=${userId}`);
 
 describe('DELETE /internal/analyses/:id', () => {
-  it('deletes a queued analysis with its outputs: 204, then the analysis is gone', async () => {
+  it('deletes a queued analysis with its runs and outputs: 204, then the analysis is gone', async () => {
     const cmd = command();
     await create(cmd);
-    // A queued analysis has no outputs through the queue; one stored by hand shows the cascade takes them too.
+    // A queued analysis has no runs through the queue; one stored by hand shows the cascade takes them too.
+    await app.sql(
+      `INSERT INTO stage_runs (analysis_id, stage_index, stage, label, kind) VALUES ($1, 0, 'initial', 'Initial', 'generate')`,
+      [cmd.id],
+    );
     await app.sql(
       `INSERT INTO stage_outputs (analysis_id, stage, stage_index, model, status, text, latency_ms, input_tokens,
                                   output_tokens)
@@ -35,6 +39,7 @@ describe('DELETE /internal/analyses/:id', () => {
     expect(deleted.status).toBe(204);
     expect((await get(`/internal/analyses/${cmd.id}?userId=${cmd.userId}`)).status).toBe(404);
     expect(await app.sql('SELECT 1 FROM stage_outputs WHERE analysis_id = $1', [cmd.id])).toEqual([]);
+    expect(await app.sql('SELECT 1 FROM stage_runs WHERE analysis_id = $1', [cmd.id])).toEqual([]);
     const listed = await get<AnalysisPage>(`/internal/analyses?userId=${cmd.userId}`);
     expect(listed.body.analyses).toEqual([]);
   });

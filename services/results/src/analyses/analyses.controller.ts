@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
-import type { AnalysisPage, AnalysisView } from '@ultra/contracts';
+import type { AnalysisPage, AnalysisSource, AnalysisView } from '@ultra/contracts';
 import type { FastifyReply } from 'fastify';
 import { AnalysesService } from './analyses.service';
 import { parseAnalysisId, parseCreateCommand, parseListQuery, parseUserId } from './analysis-requests.schema';
@@ -28,6 +28,12 @@ export class AnalysesController {
   @Get(':id')
   get(@Param('id') id: string, @Query() query: unknown): Promise<AnalysisView> {
     return this.analyses.get(id, parseUserId(query));
+  }
+
+  /** What `POST /api/analyses/:id/rerun` needs of the analysis it reruns; 404 like `get`. */
+  @Get(':id/source')
+  source(@Param('id') id: string, @Query() query: unknown): Promise<AnalysisSource> {
+    return this.analyses.source(id, parseUserId(query));
   }
 
   /** 204 also when the analysis is already gone, so the gateway may repeat it; 409 once it has started. */

@@ -3,25 +3,38 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   AnalysisStatus,
   type AnalysisError,
+  type AnalysisFinishJob,
   type CreateAnalysisCommand,
-  type ModelId,
-  type StageName,
 } from '@ultra/contracts';
 import { DataSource } from 'typeorm';
 import { AnalysisEntity } from './analysis.entity';
 import type { PageCursor } from './page-cursor';
 import { StageOutputEntity } from './stage-output.entity';
+import { StageRunEntity } from './stage-run.entity';
 
-export type NewStageOutput = Omit<StageOutputEntity, 'id' | 'createdAt'>;
+/** An output as stage.record stores it; the run it belongs to gives analysis, stage and index. */
+export type NewStageOutput = Omit<StageOutputEntity, 'id' | 'createdAt' | 'analysisId' | 'stage' | 'stageIndex'>;
+
+/** A stage run and its outputs (none for aggregate and skipped runs), stored together. */
+export interface NewStageRun extends Omit<StageRunEntity, 'analysisId' | 'createdAt'> {
+  outputs: readonly NewStageOutput[];
+}
+
+/** What one stage.record stored: nothing when it was a re-delivery. */
+export interface RecordedRun {
+  runInserted: boolean;
+  outputsInserted: number;
+}
 
 export interface AnalysisProgress {
   status: AnalysisStatus;
   storedOutputs: number;
+  storedRuns: number;
 }
 
 export interface AnalysisEnd {
   status: typeof AnalysisStatus.Completed | typeof AnalysisStatus.Failed;
-  result: { stage: StageName; model: ModelId } | null;
+  result: AnalysisFinishJob['result'];
   error: AnalysisError | null;
 }
 
@@ -49,6 +62,10 @@ export class AnalysesRepository {
         requestId: command.requestId,
         status: AnalysisStatus.Queued,
         pattern: command.pattern,
+        patternSpec: command.patternSpec as AnalysisEntity['patternSpec'],
+        params: command.params,
+        options: command.options,
+        sourceAnalysisId: command.sourceAnalysisId ?? null,
         models: command.models,
         ultraModel: command.ultraModel,
         prompt: command.prompt,
@@ -62,7 +79,7 @@ export class AnalysesRepository {
   }
 
   /**
-   * Deletes the analysis only while it is still queued, its outputs with it (ON DELETE CASCADE). The status sits
+   * Deletes the analysis only while it is still queued, its runs and outputs with it (ON DELETE CASCADE). The status sits
    * in the WHERE so an analysis the orchestrator starts meanwhile is never deleted. True when this call deleted it.
    */
   async deleteQueued(id: string, userId: string): Promise<boolean> {
@@ -86,7 +103,11 @@ export class AnalysesRepository {
   outputsOf(analysisId: string): Promise<StageOutputEntity[]> {
     return this.dataSource
       .getRepository(StageOutputEntity)
-      .find({ where: { analysisId }, order: { stageIndex: 'ASC', createdAt: 'ASC' } });
+      .find({ where: { analysisId }, order: { stageIndex: 'ASC', model: 'ASC', sample: 'ASC' } });
+  }
+
+  runsOf(analysisId: string): Promise<StageRunEntity[]> {
+    return this.dataSource.getRepository(StageRunEntity).find({ where: { analysisId }, order: { stageIndex: 'ASC' } });
   }
 
   /** One page of a user's analyses, newest first; `take` rows after the cursor's position. */
@@ -102,18 +123,20 @@ export class AnalysesRepository {
   }
 
   /**
-   * Stores a stage run's outputs and marks a queued analysis running. One statement, so it is atomic and costs a
-   * single round trip; outputs already stored (a re-delivered stage.record) are left alone by the natural key.
-   * The number of rows this call inserted, or null when the analysis is unknown.
+   * Stores a stage run with its outputs and marks a queued analysis running. One statement, so the run and its
+   * outputs land together (analysis.finish never counts one without the other) at the cost of a single round trip;
+   * a re-delivered stage.record finds both natural keys taken and stores nothing. Null when the analysis is unknown.
    */
-  async recordStageOutputs(analysisId: string, outputs: readonly NewStageOutput[]): Promise<number | null> {
-    const rows = outputs.map((o) => ({
-      stage: o.stage,
-      stage_index: o.stageIndex,
+  async recordStageRun(analysisId: string, run: NewStageRun): Promise<RecordedRun | null> {
+    const outputs = run.outputs.map((o) => ({
       model: o.model,
+      sample: o.sample,
       status: o.status,
       text: o.text,
       error: o.error,
+      data: o.data,
+      data_error: o.dataError,
+      reused: o.reused,
       latency_ms: o.latencyMs,
       input_tokens: o.inputTokens,
       cached_input_tokens: o.cachedInputTokens,
@@ -122,32 +145,52 @@ export class AnalysesRepository {
       output_tokens: o.outputTokens,
       finish_reason: o.finishReason,
     }));
-    const result = await this.dataSource.query<{ found: number; inserted: number }[]>(
+    const result = await this.dataSource.query<{ found: number; runs: number; outputs: number }[]>(
       `WITH touched AS (
          UPDATE analyses
             SET status = CASE WHEN status = $2 THEN $3 ELSE status END, updated_at = ${NOW_MS()}
           WHERE id = $1
           RETURNING id
+       ), run AS (
+         INSERT INTO stage_runs (analysis_id, stage_index, stage, label, kind, round, aggregate, note)
+         SELECT touched.id, $4, $5, $6, $7, $8, $9::jsonb, $10
+           FROM touched
+         ON CONFLICT (analysis_id, stage_index) DO NOTHING
+         RETURNING 1
        ), inserted AS (
-         INSERT INTO stage_outputs (analysis_id, stage, stage_index, model, status, text, error, latency_ms,
-                                    input_tokens, output_tokens, finish_reason,
+         INSERT INTO stage_outputs (analysis_id, stage, stage_index, model, sample, status, text, error, data,
+                                    data_error, reused, latency_ms, input_tokens, output_tokens, finish_reason,
                                     cached_input_tokens, reasoning_tokens, cost_usd)
-         SELECT touched.id, o.stage, o.stage_index, o.model, o.status, o.text, o.error, o.latency_ms,
-                o.input_tokens, o.output_tokens, o.finish_reason,
+         SELECT touched.id, $5, $4, o.model, o.sample, o.status, o.text, o.error, o.data,
+                o.data_error, o.reused, o.latency_ms, o.input_tokens, o.output_tokens, o.finish_reason,
                 o.cached_input_tokens, o.reasoning_tokens, o.cost_usd
            FROM touched
-          CROSS JOIN jsonb_to_recordset($4::jsonb) AS o(stage varchar, stage_index integer, model varchar,
-                status varchar, text text, error jsonb, latency_ms integer, input_tokens integer,
+          CROSS JOIN jsonb_to_recordset($11::jsonb) AS o(model varchar, sample integer, status varchar, text text,
+                error jsonb, data jsonb, data_error text, reused boolean, latency_ms integer, input_tokens integer,
                 output_tokens integer, finish_reason text, cached_input_tokens integer, reasoning_tokens integer,
                 cost_usd numeric)
-         ON CONFLICT (analysis_id, stage, model) DO NOTHING
+         ON CONFLICT (analysis_id, stage_index, model, sample) DO NOTHING
          RETURNING 1
        )
-       SELECT (SELECT count(*) FROM touched)::int AS found, (SELECT count(*) FROM inserted)::int AS inserted`,
-      [analysisId, AnalysisStatus.Queued, AnalysisStatus.Running, JSON.stringify(rows)],
+       SELECT (SELECT count(*) FROM touched)::int AS found, (SELECT count(*) FROM run)::int AS runs,
+              (SELECT count(*) FROM inserted)::int AS outputs`,
+      [
+        analysisId,
+        AnalysisStatus.Queued,
+        AnalysisStatus.Running,
+        run.stageIndex,
+        run.stage,
+        run.label,
+        run.kind,
+        run.round,
+        run.aggregate === null ? null : JSON.stringify(run.aggregate),
+        run.note,
+        JSON.stringify(outputs),
+      ],
     );
     const [counts] = result;
-    return counts && counts.found > 0 ? counts.inserted : null;
+    if (!counts || counts.found === 0) return null;
+    return { runInserted: counts.runs > 0, outputsInserted: counts.outputs };
   }
 
   /** queued → running; a no-op for an analysis that is already further along. */
@@ -162,35 +205,50 @@ export class AnalysesRepository {
   }
 
   /**
-   * Records how the analysis ended, but only once at least `expectedOutputs` outputs are stored: stage records
-   * are stored concurrently and may still be on their way. The count sits in the WHERE so checking and ending
-   * are one statement, with no window for a record to land in between. The first end wins, so a re-delivered
-   * finish changes nothing. True when this call ended the analysis.
+   * Records how the analysis ended, but only once at least `expectedOutputs` outputs and `expectedRuns` runs are
+   * stored: stage records are stored concurrently and may still be on their way (0 runs: a job from before runs were
+   * counted). The counts sit in the WHERE so checking and ending are one statement, with no window for a record to
+   * land in between. The first end wins, so a re-delivered finish changes nothing. True when this call ended it.
    */
-  async finish(analysisId: string, end: AnalysisEnd, expectedOutputs: number): Promise<boolean> {
-    const updated = await this.dataSource
-      .createQueryBuilder()
-      .update(AnalysisEntity)
-      .set({
-        status: end.status,
-        resultStage: end.result?.stage ?? null,
-        resultModel: end.result?.model ?? null,
-        error: end.error,
-        completedAt: NOW_MS,
-        updatedAt: NOW_MS,
-      })
-      .where('id = :analysisId AND status NOT IN (:...ended)', { analysisId, ended: ENDED })
-      .andWhere('(SELECT count(*) FROM stage_outputs WHERE analysis_id = :analysisId) >= :expectedOutputs', {
-        expectedOutputs,
-      })
-      .execute();
-    return Boolean(updated.affected);
+  async finish(analysisId: string, end: AnalysisEnd, expected: { outputs: number; runs: number }): Promise<boolean> {
+    const { result } = end;
+    // Wrapped in a CTE so the driver answers rows (for an UPDATE, TypeORM answers [rows, count]).
+    const [row] = await this.dataSource.query<{ ended: number }[]>(
+      `WITH ended AS (
+         UPDATE analyses
+            SET status = $2, result_stage = $3, result_stage_index = $4, result_model = $5, result_sample = $6,
+                result_text = $7, result_data = $8::jsonb, error = $9::jsonb,
+                completed_at = ${NOW_MS()}, updated_at = ${NOW_MS()}
+          WHERE id = $1 AND status <> ALL($10::varchar[])
+            AND (SELECT count(*) FROM stage_outputs WHERE analysis_id = $1) >= $11
+            AND (SELECT count(*) FROM stage_runs WHERE analysis_id = $1) >= $12
+         RETURNING 1
+       )
+       SELECT count(*)::int AS ended FROM ended`,
+      [
+        analysisId,
+        end.status,
+        result?.stage ?? null,
+        result?.stageIndex ?? null,
+        result?.model ?? null,
+        result?.sample ?? null,
+        result?.text ?? null,
+        result ? JSON.stringify(result.data) : null,
+        end.error ? JSON.stringify(end.error) : null,
+        ENDED,
+        expected.outputs,
+        expected.runs,
+      ],
+    );
+    return (row?.ended ?? 0) > 0;
   }
 
-  /** Where an analysis stands for a finish that changed nothing: its status and how many outputs are stored. */
+  /** Where an analysis stands for a finish that changed nothing: its status and how much of it is stored. */
   async progressOf(analysisId: string): Promise<AnalysisProgress | null> {
     const rows = await this.dataSource.query<AnalysisProgress[]>(
-      `SELECT a.status, (SELECT count(*) FROM stage_outputs o WHERE o.analysis_id = a.id)::int AS "storedOutputs"
+      `SELECT a.status,
+              (SELECT count(*) FROM stage_outputs o WHERE o.analysis_id = a.id)::int AS "storedOutputs",
+              (SELECT count(*) FROM stage_runs r WHERE r.analysis_id = a.id)::int AS "storedRuns"
          FROM analyses a
         WHERE a.id = $1`,
       [analysisId],

@@ -1,4 +1,11 @@
-import { analysisSpecSchema, type CreateAnalysisCommand, modelIdSchema, patternIdSchema } from '@ultra/contracts';
+import {
+  analysisOptionsSchema,
+  analysisSpecSchema,
+  type CreateAnalysisCommand,
+  modelIdSchema,
+  patternIdSchema,
+  patternSpecSchema,
+} from '@ultra/contracts';
 import { z } from 'zod';
 import { ApiException } from '../http/api.exception';
 import { decodeCursor, type PageCursor } from './page-cursor';
@@ -6,7 +13,10 @@ import { decodeCursor, type PageCursor } from './page-cursor';
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
-/** Body of POST /internal/analyses; the gateway has already checked models and pattern against its catalog. */
+/**
+ * Body of POST /internal/analyses. The gateway has already checked models, pattern and parameters; the pattern
+ * document is parsed again here because the view reads its stages.
+ */
 export const createAnalysisCommandSchema = z.object({
   id: z.uuid(),
   userId: z.uuid(),
@@ -18,6 +28,10 @@ export const createAnalysisCommandSchema = z.object({
     .refine((ids) => new Set(ids).size === ids.length, 'models must not contain duplicates'),
   ultraModel: modelIdSchema,
   pattern: patternIdSchema,
+  patternSpec: patternSpecSchema,
+  params: analysisSpecSchema.shape.params,
+  options: analysisOptionsSchema.default({}),
+  sourceAnalysisId: z.uuid().nullable().default(null),
 }) satisfies z.ZodType<CreateAnalysisCommand>;
 
 const userIdQuery = z.object({ userId: z.uuid({ error: 'userId must be a uuid' }) });

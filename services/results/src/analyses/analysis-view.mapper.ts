@@ -1,18 +1,20 @@
 import {
   AnalysisStatus,
   OutputStatus,
-  patterns,
   StageStatus,
+  type AnalysisResult,
+  type AnalysisSource,
   type AnalysisSummary,
   type AnalysisView,
   type ModelId,
   type OutputView,
-  type StageName,
+  type StageRun,
   type StageView,
   type Usage,
 } from '@ultra/contracts';
 import type { AnalysisEntity } from './analysis.entity';
 import type { StageOutputEntity } from './stage-output.entity';
+import { StageRunKind, type StageRunEntity } from './stage-run.entity';
 
 export function toAnalysisSummary(analysis: AnalysisEntity): AnalysisSummary {
   return {
@@ -29,47 +31,149 @@ export function toAnalysisSummary(analysis: AnalysisEntity): AnalysisSummary {
 }
 
 /**
- * The full view of an analysis from its row and all its outputs. Stage statuses are derived here, not stored,
- * so they can never disagree with the outputs that are.
+ * The full view of an analysis from its row, its stage runs and all their outputs. Stage statuses are derived here,
+ * not stored, so they can never disagree with the outputs that are.
  */
-export function toAnalysisView(analysis: AnalysisEntity, outputs: readonly StageOutputEntity[]): AnalysisView {
-  const stages = deriveStages(analysis, outputs);
+export function toAnalysisView(
+  analysis: AnalysisEntity,
+  runs: readonly StageRunEntity[],
+  outputs: readonly StageOutputEntity[],
+): AnalysisView {
   const view: AnalysisView = {
     ...toAnalysisSummary(analysis),
-    stages,
+    stages: deriveStages(analysis, runs, outputs),
     result: resultOf(analysis, outputs),
     usage: totalUsage(outputs),
+    params: analysis.params,
+    options: analysis.options,
+    sourceAnalysisId: analysis.sourceAnalysisId,
   };
   if (analysis.error) view.error = { code: analysis.error.code, message: analysis.error.message };
   return view;
 }
 
-function deriveStages(analysis: AnalysisEntity, outputs: readonly StageOutputEntity[]): StageView[] {
-  const byStage = new Map<StageName, StageOutputEntity[]>();
-  for (const output of outputs) {
-    const list = byStage.get(output.stage);
-    if (list) list.push(output);
-    else byStage.set(output.stage, [output]);
-  }
-  const order = modelOrder(analysis.models);
+/** What a rerun needs of its source: how it was asked and every run as the orchestrator keeps it. */
+export function toAnalysisSource(
+  analysis: AnalysisEntity,
+  runs: readonly StageRunEntity[],
+  outputs: readonly StageOutputEntity[],
+): AnalysisSource {
+  const outputsOf = outputsByRun(analysis, outputs);
+  return {
+    id: analysis.id,
+    status: analysis.status,
+    prompt: analysis.prompt,
+    models: analysis.models,
+    ultraModel: analysis.ultraModel,
+    pattern: analysis.pattern,
+    patternSpec: analysis.patternSpec,
+    params: analysis.params,
+    options: analysis.options,
+    runs: runs.map((run): StageRun => ({
+      index: run.stageIndex,
+      stage: run.stage,
+      kind: run.kind,
+      round: run.round,
+      outputs: outputsOf(run.stageIndex).map((o) => ({
+        model: o.model,
+        sample: o.sample,
+        status: o.status,
+        text: o.text,
+        data: o.data,
+        dataError: o.dataError,
+        category: o.error?.category ?? null,
+      })),
+      aggregate: run.aggregate,
+    })),
+  };
+}
+
+/**
+ * Every recorded run in index order, then each stage of the stored pattern that has not run yet: the first of
+ * those is running while the analysis runs, the rest pending; once the analysis ended they were skipped. An
+ * analysis stored before patterns were data has no pattern document, so it lists its runs only.
+ */
+function deriveStages(
+  analysis: AnalysisEntity,
+  runs: readonly StageRunEntity[],
+  outputs: readonly StageOutputEntity[],
+): StageView[] {
+  const outputsOf = outputsByRun(analysis, outputs);
+  const recorded = runs.map((run) => runView(run, outputsOf(run.stageIndex)));
+
+  const ran = new Set(runs.map((run) => run.stage));
+  const ended = analysis.status === AnalysisStatus.Completed || analysis.status === AnalysisStatus.Failed;
   let runningAssigned = false;
-  return patterns[analysis.pattern].stages.map((name) => {
-    const stageOutputs = [...(byStage.get(name) ?? [])].sort((a, b) => order(a.model) - order(b.model));
-    let status: StageStatus;
-    if (stageOutputs.length > 0) {
-      status = stageOutputs.some((o) => o.status === OutputStatus.Completed)
-        ? StageStatus.Completed
-        : StageStatus.Failed;
-    } else if (analysis.status === AnalysisStatus.Running && !runningAssigned) {
-      runningAssigned = true;
-      status = StageStatus.Running;
-    } else if (analysis.status === AnalysisStatus.Queued || analysis.status === AnalysisStatus.Running) {
-      status = StageStatus.Pending;
-    } else {
-      status = StageStatus.Skipped;
-    }
-    return { name, status, outputs: stageOutputs.map(toOutputView), usage: totalUsage(stageOutputs) };
-  });
+  const notRun = (analysis.patternSpec?.stages ?? [])
+    .filter((stage) => !ran.has(stage.id))
+    .map((stage): StageView => {
+      let status: StageStatus;
+      if (ended) {
+        status = StageStatus.Skipped;
+      } else if (analysis.status === AnalysisStatus.Running && !runningAssigned) {
+        runningAssigned = true;
+        status = StageStatus.Running;
+      } else {
+        status = StageStatus.Pending;
+      }
+      return {
+        name: stage.id,
+        id: stage.id,
+        label: stage.label,
+        kind: stage.kind,
+        index: null,
+        round: 1,
+        status,
+        outputs: [],
+        usage: totalUsage([]),
+      };
+    });
+  return [...recorded, ...notRun];
+}
+
+function runView(run: StageRunEntity, outputs: readonly StageOutputEntity[]): StageView {
+  const view: StageView = {
+    name: run.stage,
+    id: run.stage,
+    label: run.label,
+    kind: run.kind,
+    index: run.stageIndex,
+    round: run.round,
+    status: runStatus(run, outputs),
+    outputs: outputs.map(toOutputView),
+    usage: totalUsage(outputs),
+  };
+  if (run.aggregate !== null) view.aggregate = run.aggregate;
+  if (run.note !== null) view.note = run.note;
+  return view;
+}
+
+/** A generate run completed when any of its calls did; aggregates always complete; skipped runs stay skipped. */
+function runStatus(run: StageRunEntity, outputs: readonly StageOutputEntity[]): StageStatus {
+  switch (run.kind) {
+    case StageRunKind.Generate:
+      return outputs.some((o) => o.status === OutputStatus.Completed) ? StageStatus.Completed : StageStatus.Failed;
+    case StageRunKind.Aggregate:
+      return StageStatus.Completed;
+    case StageRunKind.Skipped:
+      return StageStatus.Skipped;
+  }
+}
+
+/** A lookup of each run's outputs in the analysis' model order, then by sample. */
+function outputsByRun(
+  analysis: AnalysisEntity,
+  outputs: readonly StageOutputEntity[],
+): (stageIndex: number) => StageOutputEntity[] {
+  const order = modelOrder(analysis.models);
+  const byRun = new Map<number, StageOutputEntity[]>();
+  for (const output of outputs) {
+    const list = byRun.get(output.stageIndex);
+    if (list) list.push(output);
+    else byRun.set(output.stageIndex, [output]);
+  }
+  for (const list of byRun.values()) list.sort((a, b) => order(a.model) - order(b.model) || a.sample - b.sample);
+  return (stageIndex) => byRun.get(stageIndex) ?? [];
 }
 
 /** Position of a model in the analysis' list; models outside it (should not happen) sort last. */
@@ -81,11 +185,16 @@ function modelOrder(models: readonly ModelId[]): (model: ModelId) => number {
 function toOutputView(output: StageOutputEntity): OutputView {
   const view: OutputView = {
     model: output.model,
+    sample: output.sample,
     status: output.status,
     text: output.text,
     latencyMs: output.latencyMs,
     usage: usageOf(output),
   };
+  // Only a stage that asked for json produces data, or the reason it could not be parsed.
+  if (output.data !== null || output.dataError !== null) view.data = output.data;
+  if (output.dataError !== null) view.dataError = output.dataError;
+  if (output.reused) view.reused = true;
   if (output.error) view.error = { category: output.error.category, message: output.error.message };
   return view;
 }
@@ -119,10 +228,28 @@ function totalUsage(outputs: readonly StageOutputEntity[]): Usage {
   return usage;
 }
 
-/** The final answer exists only once the analysis completed and the output it names completed with text. */
-function resultOf(analysis: AnalysisEntity, outputs: readonly StageOutputEntity[]): AnalysisView['result'] {
-  if (analysis.status !== AnalysisStatus.Completed || !analysis.resultStage || !analysis.resultModel) return null;
-  const output = outputs.find((o) => o.stage === analysis.resultStage && o.model === analysis.resultModel);
-  if (!output || output.status !== OutputStatus.Completed || output.text === null) return null;
-  return { model: output.model, text: output.text };
+/** Keys of the result that its named data cannot overwrite. */
+const RESULT_FIELDS = new Set(['model', 'text', 'stage']);
+
+/**
+ * The final answer exists only once the analysis completed with one: the stored text and named data. Analyses
+ * stored before the result text was (migrated without it) take it from the output the result names.
+ */
+function resultOf(analysis: AnalysisEntity, outputs: readonly StageOutputEntity[]): AnalysisResult | null {
+  const { resultStage: stage, resultModel: model } = analysis;
+  if (analysis.status !== AnalysisStatus.Completed || stage === null || model === null) return null;
+  let text = analysis.resultText;
+  if (text === null) {
+    const output = outputs.find(
+      (o) =>
+        o.stage === stage &&
+        o.model === model &&
+        (analysis.resultStageIndex === null || o.stageIndex === analysis.resultStageIndex) &&
+        o.sample === (analysis.resultSample ?? 0),
+    );
+    if (!output || output.status !== OutputStatus.Completed || output.text === null) return null;
+    text = output.text;
+  }
+  const data = Object.entries(analysis.resultData ?? {}).filter(([name]) => !RESULT_FIELDS.has(name));
+  return { model, text, stage, ...Object.fromEntries(data) };
 }

@@ -1,4 +1,12 @@
-import type { AnalysisError, AnalysisStatus, ModelId, PatternId, StageName } from '@ultra/contracts';
+import type {
+  AnalysisError,
+  AnalysisOptions,
+  AnalysisStatus,
+  ModelId,
+  PatternId,
+  PatternSpec,
+  StageName,
+} from '@ultra/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
@@ -19,8 +27,23 @@ export class AnalysisEntity {
   @Column({ type: 'varchar', length: 16 })
   status!: AnalysisStatus;
 
-  @Column({ type: 'varchar', length: 32 })
+  @Column({ type: 'varchar', length: 64 })
   pattern!: PatternId;
+
+  /** The resolved pattern document the analysis ran; null for analyses stored before patterns were data. */
+  @Column({ name: 'pattern_spec', type: 'jsonb', nullable: true })
+  patternSpec!: PatternSpec | null;
+
+  /** Every declared parameter's value, defaults filled in. */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  params!: Record<string, number>;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  options!: AnalysisOptions;
+
+  /** The analysis this one reran; references analyses(id) ON DELETE SET NULL (see the migration). */
+  @Column({ name: 'source_analysis_id', type: 'uuid', nullable: true })
+  sourceAnalysisId!: string | null;
 
   /** Ordered: outputs of every stage are shown in this order. */
   @Column({ type: 'jsonb' })
@@ -32,11 +55,26 @@ export class AnalysisEntity {
   @Column({ type: 'text' })
   prompt!: string;
 
-  @Column({ name: 'result_stage', type: 'varchar', length: 16, nullable: true })
+  /** The output that is the answer: stage run, model and sample. */
+  @Column({ name: 'result_stage', type: 'varchar', length: 64, nullable: true })
   resultStage!: StageName | null;
+
+  @Column({ name: 'result_stage_index', type: 'int', nullable: true })
+  resultStageIndex!: number | null;
 
   @Column({ name: 'result_model', type: 'varchar', length: 200, nullable: true })
   resultModel!: ModelId | null;
+
+  @Column({ name: 'result_sample', type: 'int', nullable: true })
+  resultSample!: number | null;
+
+  /** The answer: the output's text, or its JSON `answer` field. */
+  @Column({ name: 'result_text', type: 'text', nullable: true })
+  resultText!: string | null;
+
+  /** Named data of the pattern's result (ranking, agreement, votes…). */
+  @Column({ name: 'result_data', type: 'jsonb', nullable: true })
+  resultData!: Record<string, unknown> | null;
 
   @Column({ type: 'jsonb', nullable: true })
   error!: AnalysisError | null;

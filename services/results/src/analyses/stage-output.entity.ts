@@ -1,14 +1,15 @@
 import type { ModelId, OutputError, OutputStatus, StageName } from '@ultra/contracts';
 import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
-export const STAGE_OUTPUT_NATURAL_KEY = 'stage_outputs_analysis_stage_model_key';
+export const STAGE_OUTPUT_NATURAL_KEY = 'stage_outputs_run_model_sample_key';
 
 /**
- * What one model answered in one stage of one analysis. (analysis_id, stage, model) is the natural key: a
- * re-delivered stage.record inserts with ON CONFLICT DO NOTHING and so never duplicates a row.
+ * What one model answered (one sample of it) in one stage run of one analysis. (analysis_id, stage_index, model,
+ * sample) is the natural key: a re-delivered stage.record inserts with ON CONFLICT DO NOTHING and so never
+ * duplicates a row, while a stage run twice keeps both runs' rows.
  */
 @Entity({ name: 'stage_outputs' })
-@Unique(STAGE_OUTPUT_NATURAL_KEY, ['analysisId', 'stage', 'model'])
+@Unique(STAGE_OUTPUT_NATURAL_KEY, ['analysisId', 'stageIndex', 'model', 'sample'])
 export class StageOutputEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -17,7 +18,7 @@ export class StageOutputEntity {
   @Column({ name: 'analysis_id', type: 'uuid' })
   analysisId!: string;
 
-  @Column({ type: 'varchar', length: 16 })
+  @Column({ type: 'varchar', length: 64 })
   stage!: StageName;
 
   @Column({ name: 'stage_index', type: 'int' })
@@ -25,6 +26,10 @@ export class StageOutputEntity {
 
   @Column({ type: 'varchar', length: 200 })
   model!: ModelId;
+
+  /** Which of the model's samples (a stage that asks one model several times); 0 otherwise. */
+  @Column({ type: 'int', default: 0 })
+  sample!: number;
 
   @Column({ type: 'varchar', length: 16 })
   status!: OutputStatus;
@@ -34,6 +39,17 @@ export class StageOutputEntity {
 
   @Column({ type: 'jsonb', nullable: true })
   error!: OutputError | null;
+
+  /** Parsed JSON output of a stage that asked for json; null with dataError when it could not be parsed. */
+  @Column({ type: 'jsonb', nullable: true })
+  data!: Record<string, unknown> | null;
+
+  @Column({ name: 'data_error', type: 'text', nullable: true })
+  dataError!: string | null;
+
+  /** Copied from the source analysis of a rerun: no call was made. */
+  @Column({ type: 'boolean', default: false })
+  reused!: boolean;
 
   @Column({ name: 'latency_ms', type: 'int' })
   latencyMs!: number;

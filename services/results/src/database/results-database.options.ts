@@ -1,12 +1,14 @@
 import type { DatabaseOptions } from '@ultra/platform';
 import { AnalysisEntity } from '../analyses/analysis.entity';
 import { StageOutputEntity } from '../analyses/stage-output.entity';
+import { StageRunEntity } from '../analyses/stage-run.entity';
 import { CreateResultsTables1732000000000 } from './migrations/1732000000000-create-results-tables';
 import { AddOutputUsageDetails1732000001000 } from './migrations/1732000001000-add-output-usage-details';
+import { PatternsAsData1732000002000 } from './migrations/1732000002000-patterns-as-data';
 
 /** Shared by the running service and `migrate.js`, so both see the same entities and migration history. */
 export const resultsDatabase: DatabaseOptions = {
-  entities: [AnalysisEntity, StageOutputEntity],
-  migrations: [CreateResultsTables1732000000000, AddOutputUsageDetails1732000001000],
+  entities: [AnalysisEntity, StageOutputEntity, StageRunEntity],
+  migrations: [CreateResultsTables1732000000000, AddOutputUsageDetails1732000001000, PatternsAsData1732000002000],
   migrationsTableName: 'results_migrations',
 };

@@ -6,12 +6,13 @@ import type { AnalysisEventsPublisher } from '../events/analysis-events.publishe
 import { AnalysisLifecycleService } from './analysis-lifecycle.service';
 
 const finishJob: AnalysisFinishJob = {
-  schemaVersion: 1,
+  schemaVersion: 2,
   analysisId: '0b9f2a4e-8a57-4c2e-9c3f-6f1d2b3c4d5e',
   requestId: 'req-1',
   status: 'completed',
   expectedOutputs: 7,
-  result: { stage: 'ultra', model: 'mock:alpha' },
+  expectedRuns: 4,
+  result: { stage: 'ultra', stageIndex: 3, model: 'mock:alpha', sample: 0, text: 'the answer', data: {} },
   error: null,
 };
 
@@ -33,7 +34,7 @@ function serviceWith(ended: boolean, progress: AnalysisProgress | null) {
 }
 
 describe('AnalysisLifecycleService.finish', () => {
-  it('ends the analysis in one conditional update when the outputs are stored', async () => {
+  it('ends the analysis in one conditional update when the runs and outputs are stored', async () => {
     const { repository, events, service } = serviceWith(true, null);
     await service.finish(finishJob);
     expect(events.publish).toHaveBeenCalledWith({
@@ -45,7 +46,7 @@ describe('AnalysisLifecycleService.finish', () => {
     expect(repository.finish).toHaveBeenCalledWith(
       finishJob.analysisId,
       { status: 'completed', result: finishJob.result, error: null },
-      7,
+      { outputs: 7, runs: 4 },
     );
     expect(repository.progressOf).not.toHaveBeenCalled();
   });
@@ -56,20 +57,27 @@ describe('AnalysisLifecycleService.finish', () => {
   });
 
   it('ignores a finish for an analysis that has already ended', async () => {
-    const { service } = serviceWith(false, { status: 'failed', storedOutputs: 2 });
+    const { service } = serviceWith(false, { status: 'failed', storedOutputs: 2, storedRuns: 1 });
     await expect(service.finish(finishJob)).resolves.toBeUndefined();
   });
 
   it('asks for a retry while outputs are still on their way', async () => {
-    const { service } = serviceWith(false, { status: 'running', storedOutputs: 5 });
+    const { service } = serviceWith(false, { status: 'running', storedOutputs: 5, storedRuns: 3 });
     const error: unknown = await service.finish(finishJob).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect(error).not.toBeInstanceOf(UnrecoverableError);
-    expect((error as Error).message).toBe('outputs pending: 5 of 7 stored');
+    expect((error as Error).message).toBe('records pending: 5 of 7 outputs, 3 of 4 stage runs stored');
+  });
+
+  it('asks for a retry while a run without outputs (an aggregate) is on its way', async () => {
+    const { service } = serviceWith(false, { status: 'running', storedOutputs: 7, storedRuns: 3 });
+    const error: unknown = await service.finish(finishJob).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(UnrecoverableError);
+    expect((error as Error).message).toBe('records pending: 7 of 7 outputs, 3 of 4 stage runs stored');
   });
 
   it('asks for a retry when the last output landed between the update and the check', async () => {
-    const { service } = serviceWith(false, { status: 'running', storedOutputs: 7 });
+    const { service } = serviceWith(false, { status: 'running', storedOutputs: 7, storedRuns: 4 });
     const error: unknown = await service.finish(finishJob).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect(error).not.toBeInstanceOf(UnrecoverableError);

@@ -33,14 +33,15 @@ export class AnalysisLifecycleService {
   }
 
   /**
-   * Ends the analysis once all its outputs are stored. Until then the job throws an ordinary error, so BullMQ
-   * retries it with the backoff the orchestrator chose: the API never shows an analysis ended without them.
+   * Ends the analysis once all its runs and outputs are stored. Until then the job throws an ordinary error, so
+   * BullMQ retries it with the backoff the orchestrator chose: the API never shows an analysis ended without them.
    */
   async finish(job: AnalysisFinishJob): Promise<void> {
     const end = { status: job.status, result: job.result, error: job.error };
-    if (await this.repository.finish(job.analysisId, end, job.expectedOutputs)) {
+    const expected = { outputs: job.expectedOutputs, runs: job.expectedRuns };
+    if (await this.repository.finish(job.analysisId, end, expected)) {
       await this.events.publish(statusEvent(job.analysisId, job.status, job.error));
-      this.logger.info({ status: job.status, outputs: job.expectedOutputs }, 'analysis finished');
+      this.logger.info({ status: job.status, ...expected }, 'analysis finished');
       return;
     }
 
@@ -51,7 +52,10 @@ export class AnalysisLifecycleService {
       return;
     }
     // Also thrown when the last record landed between the two queries: the next attempt then succeeds.
-    throw new Error(`outputs pending: ${progress.storedOutputs} of ${job.expectedOutputs} stored`);
+    throw new Error(
+      `records pending: ${progress.storedOutputs} of ${expected.outputs} outputs, ` +
+        `${progress.storedRuns} of ${expected.runs} stage runs stored`,
+    );
   }
 }
 

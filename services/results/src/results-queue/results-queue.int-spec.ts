@@ -8,90 +8,71 @@ import {
   type JobOf,
   type ModelCallResult,
   type ModelId,
+  type PatternSpec,
   QueueName,
   SCHEMA_VERSION,
   type StageName,
 } from '@ultra/contracts';
-import { redisOptionsFromUrl, runMigrations } from '@ultra/platform';
+import { redisOptionsFromUrl } from '@ultra/platform';
 import { Job, type JobsOptions, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { Client } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import { eventually } from '../../../../test/support/eventually';
 import { jsonRequest } from '../../../../test/support/http';
-import { startTestHttpService, type TestHttpService } from '../../../../test/support/http-service';
-import { type TestRedis, useTestRedis } from '../../../../test/support/redis';
-import { resultsDatabase } from '../database/results-database.options';
+import { fourStagePattern, mixedPattern } from '../testing/patterns';
+import { analysisCommand, type ResultsTestApp, startResultsTestApp } from '../testing/results-test-app';
 
 type ResultsJobName = JobNameOn<typeof QueueName.Results>;
 type Envelope = JobOf<'analysis.started'>;
+type StageRecord = JobOf<'stage.record'>;
 
-let db: TestDatabase;
-let redis: TestRedis;
-let service: TestHttpService;
+let app: ResultsTestApp;
 let results: Queue;
 
 const userId = randomUUID();
 const models: ModelId[] = ['mock:alpha', 'mock:beta', 'mock:gamma'];
-/** What the orchestrator sets on results jobs; a finish waiting for its outputs relies on it. */
+/** What the orchestrator sets on results jobs; a finish waiting for its records relies on it. */
 const retries: JobsOptions = { attempts: 12, backoff: { type: 'exponential', delay: 25 } };
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  redis = await useTestRedis();
-  await runMigrations({ DATABASE_URL: db.url, DATABASE_POOL_SIZE: 1 }, resultsDatabase);
-  service = await startTestHttpService(
-    () => jest.requireActual<typeof import('../app.module')>('../app.module').AppModule,
-    { DATABASE_URL: db.url, REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix, LOG_LEVEL: 'error' },
-  );
-  results = new Queue(QueueName.Results, { connection: redisOptionsFromUrl(redis.url), prefix: redis.prefix });
+  app = await startResultsTestApp({ LOG_LEVEL: 'error' });
+  results = new Queue(QueueName.Results, { connection: redisOptionsFromUrl(app.redis.url), prefix: app.redis.prefix });
 });
 
 afterAll(async () => {
   await results?.close();
-  await service?.close();
-  await db?.drop();
-  await redis?.stop();
+  await app?.close();
 });
 
 /** A new queued analysis, as the gateway creates it; returns the envelope its jobs carry. */
-async function createAnalysis(): Promise<Envelope> {
-  const analysisId = randomUUID();
-  const requestId = `req-${randomUUID()}`;
-  const created = await jsonRequest(service.url, 'POST', '/internal/analyses', {
-    body: {
-      id: analysisId,
-      userId,
-      requestId,
-      prompt: 'Is P = NP?',
-      models,
-      ultraModel: 'mock:alpha',
-      pattern: 'confidence',
-    },
-  });
+async function createAnalysis(patternSpec: PatternSpec = fourStagePattern('confidence')): Promise<Envelope> {
+  const command = analysisCommand({ userId, models, pattern: patternSpec.id, patternSpec });
+  const created = await jsonRequest(app.url, 'POST', '/internal/analyses', { body: command });
   expect(created.status).toBe(201);
-  return { schemaVersion: SCHEMA_VERSION, analysisId, requestId };
+  return { schemaVersion: SCHEMA_VERSION, analysisId: command.id, requestId: command.requestId };
 }
 
 function add<N extends ResultsJobName>(name: N, data: JobOf<N>, opts: JobsOptions = {}): Promise<Job> {
   return results.add(name, data, { ...retries, ...opts });
 }
 
-function answered(model: ModelId, stage: StageName): ModelCallResult {
+function answered(model: ModelId, stage: StageName, overrides: Partial<ModelCallResult> = {}): ModelCallResult {
   return {
     model,
+    sample: 0,
     status: 'completed',
     text: `${model} on ${stage}`,
     error: null,
     latencyMs: 20,
     usage: { inputTokens: 10, outputTokens: 4, cachedInputTokens: 2, costUsd: 0.0005 },
     finishReason: 'stop',
+    ...overrides,
   };
 }
 
 function failedCall(model: ModelId, category: ErrorCategory, message: string): ModelCallResult {
   return {
     model,
+    sample: 0,
     status: 'failed',
     text: null,
     error: { category, message },
@@ -101,42 +82,53 @@ function failedCall(model: ModelId, category: ErrorCategory, message: string): M
   };
 }
 
+/** A generate run (round 1 unless `extra` says otherwise) as the orchestrator records it. */
 function stageRecord(
   envelope: Envelope,
   stage: StageName,
   stageIndex: number,
   outputs: ModelCallResult[],
-): JobOf<'stage.record'> {
-  return { ...envelope, stage, stageIndex, outputs };
+  extra: Partial<StageRecord> = {},
+): StageRecord {
+  const label = stage.charAt(0).toUpperCase() + stage.slice(1);
+  return { ...envelope, stage, stageIndex, label, kind: 'generate', round: 1, outputs, ...extra };
 }
 
 /** Adds a stage.record under the job id the orchestrator uses. */
-function record(data: JobOf<'stage.record'>): Promise<Job> {
+function record(data: StageRecord): Promise<Job> {
   return add('stage.record', data, { jobId: `${data.analysisId}_${data.stageIndex}_record` });
 }
 
+function finishJob(envelope: Envelope, overrides: Partial<JobOf<'analysis.finish'>>): JobOf<'analysis.finish'> {
+  return {
+    ...envelope,
+    status: 'completed',
+    expectedOutputs: 0,
+    expectedRuns: 0,
+    result: null,
+    error: null,
+    ...overrides,
+  };
+}
+
+/** The finish of a completed analysis whose answer is `model`'s output of run `stageIndex` of `stage`. */
+function answer(stage: StageName, stageIndex: number, model: ModelId, text: string, data = {}) {
+  return { stage, stageIndex, model, sample: 0, text, data };
+}
+
 async function view(analysisId: string): Promise<AnalysisView> {
-  const response = await jsonRequest<AnalysisView>(
-    service.url,
-    'GET',
-    `/internal/analyses/${analysisId}?userId=${userId}`,
-  );
+  const response = await jsonRequest<AnalysisView>(app.url, 'GET', `/internal/analyses/${analysisId}?userId=${userId}`);
   expect(response.status).toBe(200);
   return response.body;
 }
 
-async function storedOutputs(analysisId: string): Promise<number> {
-  const client = new Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ stored: number }>(
-      'SELECT count(*)::int AS stored FROM stage_outputs WHERE analysis_id = $1',
-      [analysisId],
-    );
-    return rows[0]?.stored ?? 0;
-  } finally {
-    await client.end();
-  }
+async function stored(analysisId: string): Promise<{ outputs: number; runs: number }> {
+  const [counts] = await app.sql<{ outputs: number; runs: number }>(
+    `SELECT (SELECT count(*) FROM stage_outputs WHERE analysis_id = $1)::int AS outputs,
+            (SELECT count(*) FROM stage_runs WHERE analysis_id = $1)::int AS runs`,
+    [analysisId],
+  );
+  return counts ?? { outputs: 0, runs: 0 };
 }
 
 /** The job once it is in `state`. State first: a job read before it settles may be stale. */
@@ -174,9 +166,11 @@ describe('results queue', () => {
 
       const current = await view(envelope.analysisId);
       expect(current.stages.map((s) => s.status)).toEqual(['completed', 'running', 'pending', 'pending']);
+      expect(current.stages[0]).toMatchObject({ id: 'initial', label: 'Initial', kind: 'generate', index: 0 });
       expect(current.stages[0]?.outputs).toEqual([
         {
           model: 'mock:alpha',
+          sample: 0,
           status: 'completed',
           text: 'mock:alpha on initial',
           latencyMs: 20,
@@ -184,6 +178,7 @@ describe('results queue', () => {
         },
         {
           model: 'mock:beta',
+          sample: 0,
           status: 'failed',
           text: null,
           error: { category: 'rate_limit', message: 'slow down' },
@@ -192,6 +187,7 @@ describe('results queue', () => {
         },
         {
           model: 'mock:gamma',
+          sample: 0,
           status: 'failed',
           text: null,
           error: { category: 'worker_lost', message: 'the model task ended without a result' },
@@ -207,10 +203,122 @@ describe('results queue', () => {
       const again = await add('stage.record', initial(), { jobId: `${envelope.analysisId}_0_record_again` });
       await settled(again, 'completed');
 
-      expect(await storedOutputs(envelope.analysisId)).toBe(3);
+      expect(await stored(envelope.analysisId)).toEqual({ outputs: 3, runs: 1 });
       const after = await view(envelope.analysisId);
       expect(after.stages).toEqual(before.stages);
       expect(after.usage).toEqual(before.usage);
+    });
+  });
+
+  describe('a pattern whose stages repeat, aggregate, are skipped and sample', () => {
+    let envelope: Envelope;
+    const tally = {
+      ranking: [{ model: 'mock:beta', points: 4, meanPosition: 1, votes: 2 }],
+      voters: 2,
+      unparsed: [{ model: 'mock:gamma', reason: 'no JSON object' }],
+      selfVotesIgnored: 2,
+    };
+
+    beforeAll(async () => {
+      envelope = await createAnalysis(mixedPattern());
+    });
+
+    it('keeps every output of a stage run twice, each round its own run', async () => {
+      const rounds = [1, 2].map((round) =>
+        stageRecord(
+          envelope,
+          'answer',
+          round - 1,
+          models.map((m) =>
+            answered(m, 'answer', {
+              text: `${m}, round ${round}`,
+              data: m === 'mock:gamma' ? null : { ranking: ['A', 'B'] },
+              dataError: m === 'mock:gamma' ? 'no JSON object' : null,
+            }),
+          ),
+          { round },
+        ),
+      );
+      await Promise.all(rounds.map(async (r) => settled(await record(r), 'completed')));
+
+      expect(await stored(envelope.analysisId)).toEqual({ outputs: 6, runs: 2 });
+      const [first, second] = (await view(envelope.analysisId)).stages;
+      expect(first).toMatchObject({ id: 'answer', index: 0, round: 1, status: 'completed' });
+      expect(second).toMatchObject({ id: 'answer', index: 1, round: 2, status: 'completed' });
+      expect(second?.outputs.map((o) => o.text)).toEqual([
+        'mock:alpha, round 2',
+        'mock:beta, round 2',
+        'mock:gamma, round 2',
+      ]);
+      expect(second?.outputs[0]).toMatchObject({ data: { ranking: ['A', 'B'] } });
+      expect(second?.outputs[2]).toMatchObject({ data: null, dataError: 'no JSON object' });
+    });
+
+    it('stores an aggregate run’s JSON and a skipped run’s note, with no outputs', async () => {
+      await settled(
+        await record(stageRecord(envelope, 'tally', 2, [], { kind: 'aggregate', aggregate: tally })),
+        'completed',
+      );
+      const note = 'answer.confidence lt 0.5 is false';
+      await settled(await record(stageRecord(envelope, 'check', 3, [], { kind: 'skipped', note })), 'completed');
+
+      expect(await stored(envelope.analysisId)).toEqual({ outputs: 6, runs: 4 });
+      const stages = (await view(envelope.analysisId)).stages;
+      expect(stages[2]).toMatchObject({
+        id: 'tally',
+        kind: 'aggregate',
+        status: 'completed',
+        aggregate: tally,
+        outputs: [],
+      });
+      expect(stages[3]).toMatchObject({ id: 'check', kind: 'skipped', status: 'skipped', note, outputs: [] });
+      expect(stages[4]).toMatchObject({ id: 'chair', index: null, status: 'running' });
+    });
+
+    it('stores the samples of one model as separate rows, a reused one marked', async () => {
+      const samples = [0, 1, 2].map((sample) =>
+        answered('mock:alpha', 'chair', { sample, text: `sample ${sample}`, reused: sample === 0 }),
+      );
+      await settled(await record(stageRecord(envelope, 'chair', 4, samples)), 'completed');
+      // Delivered again: the samples' natural keys keep what is stored.
+      await settled(
+        await add('stage.record', stageRecord(envelope, 'chair', 4, samples), { jobId: 'chair-again' }),
+        'completed',
+      );
+
+      expect(await stored(envelope.analysisId)).toEqual({ outputs: 9, runs: 5 });
+      const chair = (await view(envelope.analysisId)).stages[4];
+      expect(chair?.outputs.map((o) => [o.model, o.sample, o.text, o.reused])).toEqual([
+        ['mock:alpha', 0, 'sample 0', true],
+        ['mock:alpha', 1, 'sample 1', undefined],
+        ['mock:alpha', 2, 'sample 2', undefined],
+      ]);
+    });
+
+    it('completes with the stored answer and its named data, and reads back as a rerun source', async () => {
+      const finish = finishJob(envelope, {
+        expectedOutputs: 9,
+        expectedRuns: 5,
+        result: {
+          stage: 'chair',
+          stageIndex: 4,
+          model: 'mock:alpha',
+          sample: 1,
+          text: 'the chair',
+          data: { ranking: tally.ranking },
+        },
+      });
+      await settled(await add('analysis.finish', finish), 'completed');
+
+      const done = await view(envelope.analysisId);
+      expect(done.status).toBe('completed');
+      expect(done.result).toEqual({ model: 'mock:alpha', text: 'the chair', stage: 'chair', ranking: tally.ranking });
+      expect(done.stages).toHaveLength(5);
+
+      const [row] = await app.sql('SELECT result_stage_index, result_sample FROM analyses WHERE id = $1', [
+        envelope.analysisId,
+      ]);
+      expect(row).toEqual({ result_stage_index: 4, result_sample: 1 });
     });
   });
 
@@ -236,24 +344,22 @@ describe('results queue', () => {
         record(stageRecord(envelope, 'meta', 1, [answered('mock:alpha', 'meta'), answered('mock:beta', 'meta')])),
         record(stageRecord(envelope, 'hyper', 2, [answered('mock:alpha', 'hyper')])),
       ]);
-      await eventually('three stages stored', async () => (await storedOutputs(envelope.analysisId)) === 6);
+      await eventually('three stages stored', async () => (await stored(envelope.analysisId)).outputs === 6);
 
       const finish = await add(
         'analysis.finish',
-        {
-          ...envelope,
-          status: 'completed',
+        finishJob(envelope, {
           expectedOutputs: 7,
-          result: { stage: 'ultra', model: 'mock:alpha' },
-          error: null,
-        },
+          expectedRuns: 4,
+          result: answer('ultra', 3, 'mock:alpha', 'mock:alpha on ultra'),
+        }),
         { jobId: `${envelope.analysisId}_finish` },
       );
       const waiting = await eventually('the finish to be retried', async () => {
         const job = await Job.fromId(results, finish.id ?? '');
         return job && job.attemptsMade >= 1 ? job : undefined;
       });
-      expect(waiting.failedReason).toBe('outputs pending: 6 of 7 stored');
+      expect(waiting.failedReason).toBe('records pending: 6 of 7 outputs, 3 of 4 stage runs stored');
       const early = await view(envelope.analysisId);
       expect(early.status).toBe('running');
       expect(early.stages.map((s) => s.status)).toEqual(['completed', 'completed', 'completed', 'running']);
@@ -265,24 +371,45 @@ describe('results queue', () => {
       done = await view(envelope.analysisId);
       expect(done.status).toBe('completed');
       expect(done.completedAt).not.toBeNull();
-      expect(done.result).toEqual({ model: 'mock:alpha', text: 'mock:alpha on ultra' });
+      expect(done.result).toEqual({ model: 'mock:alpha', text: 'mock:alpha on ultra', stage: 'ultra' });
       expect(done.stages.map((s) => s.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
       expect(done.usage).toEqual({ inputTokens: 70, outputTokens: 28, cachedInputTokens: 14, costUsd: 0.0035 });
       expect(done).not.toHaveProperty('error');
     });
 
     it('changes nothing when another finish arrives for the ended analysis', async () => {
-      const late = await add('analysis.finish', {
-        ...envelope,
-        status: 'failed',
-        expectedOutputs: 99,
-        result: null,
-        error: { code: 'late', message: 'too late' },
-      });
+      const late = await add(
+        'analysis.finish',
+        finishJob(envelope, { status: 'failed', expectedOutputs: 99, error: { code: 'late', message: 'too late' } }),
+      );
       const settledLate = await settled(late, 'completed');
       expect(settledLate.attemptsMade).toBe(1);
       expect(await view(envelope.analysisId)).toEqual(done);
     });
+  });
+
+  it('waits for a run without outputs (an aggregate) even when every output is stored', async () => {
+    const envelope = await createAnalysis(mixedPattern());
+    await settled(await record(stageRecord(envelope, 'answer', 0, [answered('mock:alpha', 'answer')])), 'completed');
+    const finish = await add(
+      'analysis.finish',
+      finishJob(envelope, {
+        status: 'failed',
+        expectedOutputs: 1,
+        expectedRuns: 2,
+        error: { code: 'x', message: 'y' },
+      }),
+    );
+    const waiting = await eventually('the finish to be retried', async () => {
+      const job = await Job.fromId(results, finish.id ?? '');
+      return job && job.attemptsMade >= 1 ? job : undefined;
+    });
+    expect(waiting.failedReason).toBe('records pending: 1 of 1 outputs, 1 of 2 stage runs stored');
+    expect((await view(envelope.analysisId)).status).toBe('running');
+
+    await record(stageRecord(envelope, 'tally', 1, [], { kind: 'aggregate', aggregate: { ranking: [] } }));
+    await settled(finish, 'completed');
+    expect((await view(envelope.analysisId)).status).toBe('failed');
   });
 
   describe('jobs that cannot succeed', () => {
@@ -293,17 +420,14 @@ describe('results queue', () => {
       const failed = await settled(job, 'failed');
       expect(failed.attemptsMade).toBe(1);
       expect(failed.failedReason).toBe(`analysis ${unknown.analysisId} does not exist`);
-      expect(await storedOutputs(unknown.analysisId)).toBe(0);
+      expect(await stored(unknown.analysisId)).toEqual({ outputs: 0, runs: 0 });
     });
 
     it('fails an analysis.finish for an unknown analysis without retries', async () => {
-      const job = await add('analysis.finish', {
-        ...unknown,
-        status: 'failed',
-        expectedOutputs: 0,
-        result: null,
-        error: { code: 'no_models_left', message: 'every model failed' },
-      });
+      const job = await add(
+        'analysis.finish',
+        finishJob(unknown, { status: 'failed', error: { code: 'no_models_left', message: 'every model failed' } }),
+      );
       const failed = await settled(job, 'failed');
       expect(failed.attemptsMade).toBe(1);
       expect(failed.failedReason).toBe(`analysis ${unknown.analysisId} does not exist`);
@@ -323,10 +447,10 @@ describe('results queue', () => {
 describe('analysis events on Redis pub/sub', () => {
   it('publishes running, each stored stage and the end, once each, after the write', async () => {
     const envelope = await createAnalysis();
-    const subscriber = new Redis(redis.url);
+    const subscriber = new Redis(app.redis.url);
     const events: AnalysisEvent[] = [];
     subscriber.on('message', (_channel, message) => events.push(JSON.parse(message) as AnalysisEvent));
-    await subscriber.subscribe(analysisEventsChannel(redis.prefix, envelope.analysisId));
+    await subscriber.subscribe(analysisEventsChannel(app.redis.prefix, envelope.analysisId));
     try {
       await settled(await add('analysis.started', envelope), 'completed');
       const initial = stageRecord(envelope, 'initial', 0, [
@@ -338,13 +462,11 @@ describe('analysis events on Redis pub/sub', () => {
       await settled(await add('stage.record', initial, { jobId: 'again' }), 'completed');
       const ultra = stageRecord(envelope, 'ultra', 1, [answered('mock:alpha', 'ultra')]);
       await settled(await record(ultra), 'completed');
-      const finish: JobOf<'analysis.finish'> = {
-        ...envelope,
-        status: 'completed',
+      const finish = finishJob(envelope, {
         expectedOutputs: 3,
-        result: { stage: 'ultra', model: 'mock:alpha' },
-        error: null,
-      };
+        expectedRuns: 2,
+        result: answer('ultra', 1, 'mock:alpha', 'mock:alpha on ultra'),
+      });
       await settled(await add('analysis.finish', finish), 'completed');
 
       await eventually('four events', () => events.length >= 4);

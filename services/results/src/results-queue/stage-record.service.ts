@@ -6,8 +6,9 @@ import { AnalysesRepository, type NewStageOutput } from '../analyses/analyses.re
 import { AnalysisEventsPublisher } from '../events/analysis-events.publisher';
 
 /**
- * Stores the outputs of a finished stage run. The orchestrator has already moved on when this runs, so the only
- * ordering that matters is against analysis.finish, which waits until every output is stored.
+ * Stores a finished stage run: a generate round with its outputs, an aggregate's result, or a skipped stage. The
+ * orchestrator has already moved on when this runs, so the only ordering that matters is against analysis.finish,
+ * which waits until every run and output is stored.
  */
 @Injectable()
 export class StageRecordService {
@@ -20,37 +21,61 @@ export class StageRecordService {
   }
 
   async record(job: StageRecordJob): Promise<void> {
-    const rows = job.outputs.map((output) => toRow(job, output));
-    const inserted = await this.repository.recordStageOutputs(job.analysisId, rows);
+    const outputs = job.outputs.map(toRow);
+    const recorded = await this.repository.recordStageRun(job.analysisId, {
+      stage: job.stage,
+      stageIndex: job.stageIndex,
+      label: job.label,
+      kind: job.kind,
+      round: job.round,
+      aggregate: job.aggregate ?? null,
+      note: job.note ?? null,
+      outputs,
+    });
     // Retrying cannot create the analysis: the gateway creates it before the orchestrator ever sees it.
-    if (inserted === null) throw new UnrecoverableError(`analysis ${job.analysisId} does not exist`);
-    if (inserted > 0) {
+    if (recorded === null) throw new UnrecoverableError(`analysis ${job.analysisId} does not exist`);
+    const fresh = recorded.runInserted || recorded.outputsInserted > 0;
+    if (fresh) {
       await this.events.publish({
         type: AnalysisEventType.StageRecorded,
         analysisId: job.analysisId,
         stage: job.stage,
         stageIndex: job.stageIndex,
-        outputs: job.outputs.map(({ model, status }) => ({ model, status })),
+        label: job.label,
+        kind: job.kind,
+        round: job.round,
+        outputs: job.outputs.map(({ model, sample, status }) => ({ model, sample, status })),
       });
     }
     const failed = job.outputs.filter((o) => o.status === OutputStatus.Failed).length;
-    // Fewer rows than outputs means a re-delivered record: the natural key kept what was already stored.
     this.logger.info(
-      { stage: job.stage, stageIndex: job.stageIndex, outputs: rows.length, failed, inserted },
-      inserted === rows.length ? 'stage recorded' : 'stage recorded again; stored outputs kept',
+      {
+        stage: job.stage,
+        stageIndex: job.stageIndex,
+        kind: job.kind,
+        round: job.round,
+        outputs: outputs.length,
+        failed,
+        inserted: recorded.outputsInserted,
+      },
+      // Anything less than everything new means a re-delivered record: the natural keys kept what was stored.
+      recorded.runInserted && recorded.outputsInserted === outputs.length
+        ? 'stage recorded'
+        : 'stage recorded again; stored rows kept',
     );
   }
 }
 
-function toRow(job: StageRecordJob, output: ModelCallResult): NewStageOutput {
+function toRow(output: ModelCallResult): NewStageOutput {
   return {
-    analysisId: job.analysisId,
-    stage: job.stage,
-    stageIndex: job.stageIndex,
     model: output.model,
+    sample: output.sample,
     status: output.status,
     text: output.text,
     error: output.error,
+    data: output.data ?? null,
+    dataError: output.dataError ?? null,
+    reused: output.reused ?? false,
     latencyMs: output.latencyMs,
     inputTokens: output.usage.inputTokens,
     cachedInputTokens: output.usage.cachedInputTokens ?? null,

@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import { startTestHttpService, type TestHttpService } from '../../../../test/support/http-service';
 import { type TestRedis, useTestRedis } from '../../../../test/support/redis';
 import { resultsDatabase } from '../database/results-database.options';
+import { fourStagePattern } from './patterns';
 
 export interface ResultsTestApp {
   /** e.g. http://127.0.0.1:41234 (routes are under /internal). */
@@ -62,6 +63,9 @@ export function analysisCommand(overrides: Partial<CreateAnalysisCommand> = {}):
     models: ['mock:alpha', 'mock:beta'],
     ultraModel: 'mock:alpha',
     pattern: 'critique',
+    patternSpec: fourStagePattern(),
+    params: {},
+    options: {},
     ...overrides,
   };
 }

@@ -2,9 +2,31 @@
 export interface MockVoice {
   opening: string;
   angle: string;
+  /** Its own claims; they make the points only this voice makes. */
   points: string[];
   closing: string;
+  /** How it restates a claim of the shared pool, so that agreement must match claims worded differently. */
+  restate: (claim: string) => string;
+  /** Wraps JSON in a ```json fence after a sentence, as chatty models do, to exercise lenient parsing. */
+  fencesJson: boolean;
+  /** How it writes a peer's label in rankings: "Response B" or just "B". */
+  bareLabels: boolean;
 }
+
+const asIs = (claim: string) => claim;
+
+/**
+ * Claims every mock model may make about any question. Each structured review takes its shared claims from here
+ * (which ones depends on the question only), so that different models overlap and agreement finds shared points.
+ */
+export const sharedClaims: readonly string[] = [
+  'the answer depends on assumptions that should be stated up front',
+  'the common case matters more than rare edge cases',
+  'evidence from practice should outweigh theory here',
+  'the trade-offs change as the scale grows',
+  'a small reversible first step lowers the risk',
+  'the main danger is acting on an unverified claim',
+];
 
 export const mockVoices: Record<string, MockVoice> = {
   alpha: {
@@ -17,6 +39,9 @@ export const mockVoices: Record<string, MockVoice> = {
       'prefer the simplest explanation consistent with the evidence',
     ],
     closing: 'Confidence: high on the main point, medium on the edge cases.',
+    restate: asIs,
+    fencesJson: false,
+    bareLabels: false,
   },
   beta: {
     opening: 'Sceptical reading',
@@ -28,6 +53,9 @@ export const mockVoices: Record<string, MockVoice> = {
       'cost and risk shift once the scale grows',
     ],
     closing: 'Confidence: medium; I would check the primary sources before acting.',
+    restate: (claim) => `on balance, ${claim}`,
+    fencesJson: true,
+    bareLabels: false,
   },
   gamma: {
     opening: 'A broader view',
@@ -39,6 +67,9 @@ export const mockVoices: Record<string, MockVoice> = {
       'combining two partial answers beats choosing one',
     ],
     closing: 'Confidence: medium; the framing matters more than any single detail.',
+    restate: (claim) => `broadly, ${claim}`,
+    fencesJson: false,
+    bareLabels: false,
   },
   delta: {
     opening: 'In practice',
@@ -50,6 +81,9 @@ export const mockVoices: Record<string, MockVoice> = {
       'keep a fallback ready before switching over',
     ],
     closing: 'Confidence: high for the steps, lower for the time estimates.',
+    restate: asIs,
+    fencesJson: false,
+    bareLabels: true,
   },
 };
 
@@ -58,4 +92,7 @@ export const neutralVoice: MockVoice = {
   angle: 'a balanced summary of the main considerations',
   points: ['the main consideration', 'a secondary consideration', 'a risk to keep in mind', 'a next step'],
   closing: 'Confidence: medium.',
+  restate: asIs,
+  fencesJson: false,
+  bareLabels: false,
 };

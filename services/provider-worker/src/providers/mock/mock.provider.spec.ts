@@ -26,27 +26,23 @@ describe('MockProvider', () => {
     expect(texts[1]).toMatch(/^Sceptical reading/);
   });
 
-  it('follows the stage the prompt belongs to', async () => {
+  it('answers text output in its own prose, whatever headings the prompt has', async () => {
     const review = await mock.complete(
       {
         model: 'beta',
-        messages: [
-          { role: 'user', content: '## Question\nQ\n\n## Answers to review\n### Response A\nx\n\n### Response B\ny' },
-        ],
+        messages: [{ role: 'user', content: '## Question\nQ\n\n## Answers to review\n### Response A\nx' }],
         stream: false,
       },
       signal,
     );
-    expect(review.text).toMatch(/^Review of 2 answers on "Q"/);
-    const synthesis = await mock.complete(
-      {
-        model: 'beta',
-        messages: [{ role: 'user', content: '## Question\nQ\n\n## Revised answers to synthesize\n### Response A\nx' }],
-        stream: false,
-      },
-      signal,
-    );
-    expect(synthesis.text).toMatch(/^Synthesis of 1 revised answers/);
+    expect(review.text).toMatch(/^Sceptical reading on "Q": /);
+  });
+
+  it('gives the samples of one model different answers when their temperatures differ', async () => {
+    const sample = async (temperature: number) =>
+      (await mock.complete({ model: 'alpha', messages: question('Q'), temperature, stream: false }, signal)).text;
+    const texts = await Promise.all([0.2, 0.5, 0.8, 1.1].map(sample));
+    expect(new Set(texts).size).toBeGreaterThan(1);
   });
 
   it('counts tokens of every message and of the answer', async () => {

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCategory, type ChatMessage } from '@ultra/contracts';
 import { type LlmCallbacks, type LlmProvider, type LlmRequest, type LlmResponse, ProviderError } from '../llm-provider';
+import { mockAnswer } from './mock-answers';
 import { mockVoices, neutralVoice } from './mock-voices';
 
 export interface MockSettings {
@@ -21,23 +21,18 @@ function lastUserMessage(messages: ChatMessage[]): string {
   return [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
 }
 
-/** The stage a prompt belongs to, read from the orchestrator's prompt headings, so mock output can follow it. */
-function stageOf(prompt: string): 'answer' | 'review' | 'revision' | 'synthesis' {
-  if (prompt.includes('## Revised answers to synthesize')) return 'synthesis';
-  if (prompt.includes('## Reviews')) return 'revision';
-  if (prompt.includes('## Answers to review')) return 'review';
-  return 'answer';
-}
-
-function topicOf(prompt: string): string {
-  const question = /## Question\n([\s\S]*?)(\n## |$)/.exec(prompt)?.[1] ?? prompt;
-  const oneLine = question.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 90 ? `${oneLine.slice(0, 87)}...` : oneLine;
-}
-
 /**
- * The built-in mock: deterministic text from the model, the stage and the prompt, with configurable latency
- * and failures. It needs no key and is what `npm start` and the tests use by default.
+ * The built-in mock: deterministic answers from the model, the sampling temperature and the prompt, with
+ * configurable latency and failures. It needs no key and is what `npm start` and the tests use by default.
+ *
+ * It answers in the shape the stage declares (`request.output`), never by reading the prompt's headings: prose
+ * for text output; for json output a `ranking` of the "### Response X" answers the prompt shows, a `vote` for one
+ * of them, a `review` of 3–4 claims (some shared by every mock model on the same question, so agreement has
+ * something to find), `verdicts`, or an answer with a `confidence`. mock:beta wraps its JSON in a ```json fence
+ * after a sentence, and mock:delta ranks by bare letters, as real models do.
+ *
+ * Test hook: a prompt containing `mock-confidence=<number>` (e.g. `mock-confidence=0.2`) makes `confidence`
+ * answers report that number, so a test can steer a conditional stage (the cascade pattern's two paths).
  */
 export class MockProvider implements LlmProvider {
   readonly id = 'mock';
@@ -57,7 +52,11 @@ export class MockProvider implements LlmProvider {
     if ((this.settings.random ?? Math.random)() < this.settings.failureRate) {
       throw new ProviderError(ErrorCategory.ProviderUnavailable, `${modelId} simulated an outage (MOCK_FAILURE_RATE)`);
     }
-    const text = this.compose(request.model, lastUserMessage(request.messages));
+    const voice = mockVoices[request.model] ?? neutralVoice;
+    const prompt = lastUserMessage(request.messages);
+    // The temperature is part of the seed so that the samples of a sampled stage differ, as they would.
+    const seed = `${request.model}\n${request.temperature ?? ''}\n${prompt}`;
+    const text = mockAnswer(voice, seed, prompt, request.output);
     const input = request.messages.reduce((sum, m) => sum + estimateTokens(m.content), 0);
     let output = estimateTokens(text);
     const cut = request.maxOutputTokens !== undefined && output > request.maxOutputTokens;
@@ -70,24 +69,5 @@ export class MockProvider implements LlmProvider {
       usage: { inputTokens: input, outputTokens: output },
       finishReason: cut ? 'length' : 'stop',
     };
-  }
-
-  private compose(model: string, prompt: string): string {
-    const voice = mockVoices[model] ?? neutralVoice;
-    const digest = createHash('sha256').update(`${model}\n${prompt}`).digest();
-    const pick = (i: number) => voice.points[digest[i] % voice.points.length];
-    const [first, second] = [pick(0), pick(1) === pick(0) ? pick(2) : pick(1)];
-    const topic = topicOf(prompt);
-    const seen = (prompt.match(/^### Response [A-Z]/gm) ?? []).length;
-    switch (stageOf(prompt)) {
-      case 'answer':
-        return `${voice.opening} on "${topic}": I focus on ${voice.angle}. First, ${first}. Second, ${second}. ${voice.closing}`;
-      case 'review':
-        return `Review of ${seen} answers on "${topic}": the strongest point is that ${first}; the weakest answers miss that ${second}. Improved answer: ${voice.opening.toLowerCase()}, ${voice.angle}. ${voice.closing}`;
-      case 'revision':
-        return `Revised answer on "${topic}" after ${seen} reviews: keeping ${voice.angle}, and adding that ${second}. ${voice.closing}`;
-      case 'synthesis':
-        return `Synthesis of ${seen} revised answers on "${topic}": the models agree that ${first}, and most add that ${second}. Where they differ, the more cautious reading is kept. ${voice.closing}`;
-    }
   }
 }

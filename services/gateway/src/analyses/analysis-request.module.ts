@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
+import { PatternsModule } from '../patterns/patterns.module';
+import { AnalysisRequestValidator } from './analysis-request.validator';
+
+/**
+ * The checks of an analyze body, shared by `POST /api/analyze` (AnalysesModule) and `POST /api/analyze/estimate`
+ * (EstimateModule). A module of its own so that AnalysesModule can import EstimateModule without a cycle.
+ */
+@Module({
+  imports: [CatalogModule, PatternsModule],
+  providers: [AnalysisRequestValidator],
+  exports: [AnalysisRequestValidator],
+})
+export class AnalysisRequestModule {}

@@ -46,7 +46,7 @@ async function stagePhases(queues, id) {
   ]);
   return Promise.all(
     parents.slice(1).map(async (collect, i) => {
-      const tasks = await Promise.all(collect.data.models.map((_, k) => queues.modelTasks.getJob(`${id}_${i}_${k}`)));
+      const tasks = await Promise.all(collect.data.calls.map((_, k) => queues.modelTasks.getJob(`${id}_${i}_${k}`)));
       const [start, added] = [parents[i].processedOn, Math.min(...tasks.map((t) => t.timestamp))];
       const [picked, answered] = [
         Math.min(...tasks.map((t) => t.processedOn)),
@@ -65,7 +65,7 @@ async function stagePhases(queues, id) {
 
 /** Submits one analysis and waits for it; returns its id and the pipeline time in the store (created → completed). */
 async function runOne(baseUrl, token, prompt) {
-  const accepted = await api(baseUrl, token, 'POST', '/api/analyze', { prompt, models: MODELS });
+  const accepted = await api(baseUrl, token, 'POST', '/api/analyze', { prompt, models: MODELS, pattern: 'critique' });
   for (;;) {
     const view = await api(baseUrl, token, 'GET', `/api/analyses/${accepted.id}`);
     if (view.status === 'failed') throw new Error(`analysis failed: ${JSON.stringify(view.error)}`);
@@ -141,7 +141,7 @@ function writeReport(rows, engine) {
     'millisecond below is Ultra’s own. Per-stage overhead is one stage cycle, from BullMQ’s own timestamps: from the',
     'orchestrator starting a stage to it starting on that stage’s collected results (flow added, provider-workers pick',
     'up and answer, BullMQ moves the parent). A whole analysis is the store’s `createdAt` → `completedAt`: four stages',
-    'of the `confidence` pattern with 3 models (10 model calls), plus the start and the final write.',
+    'of the `critique` pattern with 3 models (10 model calls), plus the start and the final write.',
     '',
     `Target (issue 2): at most 5 ms per stage above the providers’ own latency.`,
     '',

@@ -62,6 +62,7 @@ describe('checkPattern', () => {
     ],
     ['a duplicate stage id', [stage('a', 'x'), stage('a', 'y')], 'stages.1.id', 'used twice'],
     ['a prompt over the size limit', [stage('a', 'x'.repeat(20_001))], 'stages.0.prompt.user', ''],
+    ['too many variables', [stage('a', '{{question}}'.repeat(25))], 'stages.0.prompt.user', 'at most 24 variables'],
   ])('names %s', (_, stages, path, message) => {
     expect(problemsOf(doc(stages))).toContainEqual({ path, message: expect.stringContaining(message) });
   });

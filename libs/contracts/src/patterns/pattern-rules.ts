@@ -29,6 +29,8 @@ export interface PatternLimits {
 const VARIABLE = /\{\{\s*([^{}]*?)\s*\}\}/g;
 export const templateVariableKinds = ['own', 'others', 'all', 'aggregate', 'params'] as const;
 const PLAIN_VARIABLES = new Set(['question', 'history', 'documents', 'round', 'rounds']);
+/** Each variable can expand to every model's answer: a template may use only so many, or one prompt explodes. */
+export const MAX_TEMPLATE_VARIABLES = 24;
 
 export function templateVariables(template: string): string[] {
   return [...template.matchAll(VARIABLE)].map((m) => m[1]);
@@ -134,7 +136,11 @@ export function patternProblems(spec: PatternSpec, limits: PatternLimits): Patte
   }
 
   function checkTemplate(template: string, path: string, stage: GenerateStageSpec, i: number) {
-    for (const variable of templateVariables(template)) {
+    const variables = templateVariables(template);
+    if (variables.length > MAX_TEMPLATE_VARIABLES) {
+      add(path, `a template may use at most ${MAX_TEMPLATE_VARIABLES} variables (it uses ${variables.length})`);
+    }
+    for (const variable of variables) {
       const [kind, ref, ...rest] = variable.split('.');
       if (rest.length === 0 && ref === undefined && PLAIN_VARIABLES.has(kind)) continue;
       if (rest.length > 0 || ref === undefined || !(templateVariableKinds as readonly string[]).includes(kind)) {

@@ -55,6 +55,7 @@ const fail = (code: string, message: string): Step => ({
 export function describeFailures(runs: readonly StageRun[]): string {
   return runs
     .flatMap((r) => r.outputs)
+    .filter((o) => o.status !== 'completed')
     .map((o) => `${o.model}${o.sample ? `#${o.sample}` : ''} (${o.category ?? o.status})`)
     .join(', ');
 }

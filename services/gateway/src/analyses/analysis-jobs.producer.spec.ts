@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
-import type { AnalysisStartJob } from '@ultra/contracts';
-import { type JobProducer, jobOptions } from '@ultra/platform';
+import { type AnalysisStartJob, InvalidJobError } from '@ultra/contracts';
+import type { ModuleRef } from '@nestjs/core';
+import { JobProducer } from '@ultra/platform';
 import { ApiException } from '../common/api-exception';
 import { analysisSpec } from '../testing/test-patterns';
 import { AnalysisJobsProducer, QUEUE_ADD_TIMEOUT_MS } from './analysis-jobs.producer';
@@ -12,8 +13,9 @@ const job: AnalysisStartJob = {
   spec: analysisSpec(),
 };
 
-/** The typed producer's add, stubbed: what reaches Redis is covered by the gateway's integration tests. */
-const producerWith = (add: jest.Mock) => new AnalysisJobsProducer({ add } as unknown as JobProducer);
+/** The platform's typed producer over a stubbed queue: what reaches Redis is covered by the integration tests. */
+const producerWith = (add: jest.Mock) =>
+  new AnalysisJobsProducer(new JobProducer({ get: () => ({ add }) } as unknown as ModuleRef));
 
 describe('AnalysisJobsProducer', () => {
   beforeEach(() => jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined));
@@ -22,14 +24,11 @@ describe('AnalysisJobsProducer', () => {
     jest.restoreAllMocks();
   });
 
-  it('adds analysis.start with the analysis id as job id', async () => {
+  it('adds analysis.start with the analysis id as job id, retries and bounded history', async () => {
     const add = jest.fn().mockResolvedValue({});
     await producerWith(add).start(job);
-    expect(add).toHaveBeenCalledWith('analysis.start', job, { jobId: job.analysisId });
-  });
-
-  it('retries a start and bounds its history, from the one table of job options', () => {
-    expect(jobOptions['analysis.start']).toEqual({
+    expect(add).toHaveBeenCalledWith('analysis.start', job, {
+      jobId: job.analysisId,
       attempts: 3,
       backoff: { type: 'exponential', delay: 1_000 },
       removeOnComplete: { count: 1_000 },
@@ -39,7 +38,7 @@ describe('AnalysisJobsProducer', () => {
 
   it('refuses data that breaks the contract before it reaches Redis', async () => {
     const add = jest.fn();
-    await expect(producerWith(add).start({ ...job, analysisId: 'nope' })).rejects.toThrow();
+    await expect(producerWith(add).start({ ...job, analysisId: 'nope' })).rejects.toThrow(InvalidJobError);
     expect(add).not.toHaveBeenCalled();
   });
 

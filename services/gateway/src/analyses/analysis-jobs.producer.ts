@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { AnalysisStartJob } from '@ultra/contracts';
-import { JobProducer, validJobData, within } from '@ultra/platform';
+import { type AnalysisStartJob, InvalidJobError } from '@ultra/contracts';
+import { JobProducer, within } from '@ultra/platform';
 import { ServiceUnavailableException } from '../common/api-exception';
 
 /** How long a request waits for Redis to take a job before the caller is told to retry. */
@@ -18,13 +18,13 @@ export class AnalysisJobsProducer {
 
   /** The job id is the analysis id, so starting the same analysis twice never runs it twice. */
   async start(data: AnalysisStartJob): Promise<void> {
-    // Outside the try: data that breaks the contract is our bug (500), not an unavailable queue.
-    const payload = validJobData('analysis.start', data);
     try {
-      await within(this.jobs.add('analysis.start', payload, { jobId: payload.analysisId }), QUEUE_ADD_TIMEOUT_MS);
+      await within(this.jobs.add('analysis.start', data, { jobId: data.analysisId }), QUEUE_ADD_TIMEOUT_MS);
     } catch (error) {
+      // Data that breaks the contract is our bug (a 500), not an unavailable queue.
+      if (error instanceof InvalidJobError) throw error;
       const cause = error instanceof Error ? error.message : String(error);
-      this.logger.error(`could not add analysis.start for analysis ${payload.analysisId}: ${cause}`);
+      this.logger.error(`could not add analysis.start for analysis ${data.analysisId}: ${cause}`);
       throw new ServiceUnavailableException('the job queue is unavailable, try again shortly');
     }
   }

@@ -150,4 +150,21 @@ describe('parseYaml', () => {
     expect(parsed.ok).toBe(false);
     expect(!parsed.ok && parsed.message).toMatch(/^line \d+, column \d+: \S/);
   });
+
+  it('refuses an alias explosion instead of expanding it', () => {
+    const rows = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (const [name, prev] of [
+      ['b', 'a'],
+      ['c', 'b'],
+      ['d', 'c'],
+      ['e', 'd'],
+      ['f', 'e'],
+    ]) {
+      rows.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+    }
+    expect(parseYaml(rows.join('\n'))).toEqual({
+      ok: false,
+      message: expect.stringContaining('too many YAML aliases'),
+    });
+  });
 });

@@ -9,6 +9,7 @@ import {
 import { APP_CONFIG, REDIS } from '@ultra/platform';
 import type { Redis } from 'ioredis';
 import type { OrchestratorConfig } from '../config/orchestrator.config';
+import { ParsedTexts } from './parsed-texts';
 
 export interface AnalysisContext {
   spec: AnalysisSpec;
@@ -27,6 +28,13 @@ export interface AnalysisContext {
  */
 @Injectable()
 export class AnalysisContextRepository {
+  /**
+   * The spec and each run are read back on every step of an analysis but never change once written, so each
+   * stored text is parsed and validated once per process (the objects are shared: callers never mutate them).
+   */
+  private readonly specs = new ParsedTexts(analysisSpecSchema, 500);
+  private readonly runs = new ParsedTexts(stageRunSchema, 4_000);
+
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: OrchestratorConfig,
@@ -79,10 +87,10 @@ export class AnalysisContextRepository {
 
   private parse(analysisId: string, fields: Record<string, string>): Omit<AnalysisContext, 'cancelled'> {
     if (!fields.spec) throw new Error(`analysis ${analysisId}: context is missing (expired or never started)`);
-    const spec = analysisSpecSchema.parse(JSON.parse(fields.spec));
+    const spec = this.specs.parse(fields.spec);
     const runs = Object.entries(fields)
       .filter(([field]) => field.startsWith('run:'))
-      .map(([, value]) => stageRunSchema.parse(JSON.parse(value)))
+      .map(([, value]) => this.runs.parse(value))
       .sort((a, b) => a.index - b.index);
     // Contexts written before deadlines existed have none: they never expire by deadline.
     const deadlineAt = fields.deadlineAt ? Number(fields.deadlineAt) : Number.MAX_SAFE_INTEGER;

@@ -129,18 +129,23 @@ export interface AnalysisPage {
   nextCursor: string | null;
 }
 
-/** Body of the results service's internal `POST /internal/analyses`. */
-export interface CreateAnalysisCommand {
-  id: string;
-  userId: string;
-  requestId: string;
+/** How an analysis was asked for: what the results service stores and a rerun starts from. */
+export interface AnalysisDefinition {
   prompt: string;
   models: ModelId[];
   ultraModel: ModelId;
   pattern: PatternId;
+  /** The resolved pattern document (contracts' patternSpecSchema). */
   patternSpec: unknown;
   params: Record<string, number>;
   options: AnalysisOptions;
+}
+
+/** Body of the results service's internal `POST /internal/analyses`. */
+export interface CreateAnalysisCommand extends AnalysisDefinition {
+  id: string;
+  userId: string;
+  requestId: string;
   sourceAnalysisId?: string | null;
 }
 
@@ -190,16 +195,9 @@ export interface AnalysisEstimate {
  * The results service's internal `GET /internal/analyses/:id/source?userId=`: what a rerun needs of the source
  * analysis — how it was asked, where it stands, and every stage run with the outputs' texts and parsed data.
  */
-export interface AnalysisSource {
+export interface AnalysisSource extends AnalysisDefinition {
   id: string;
   status: AnalysisStatus;
-  prompt: string;
-  models: ModelId[];
-  ultraModel: ModelId;
-  pattern: PatternId;
-  patternSpec: unknown;
-  params: Record<string, number>;
-  options: AnalysisOptions;
   /** In run order; each as the orchestrator keeps it (contracts' stageRunSchema). */
   runs: StageRun[];
 }

@@ -5,26 +5,40 @@ import type { GatewayConfig } from '../config/gateway.config';
 import { loadCatalog } from './catalog.loader';
 import { ProviderAvailability } from './provider-availability';
 
-/** The models the gateway offers, read once at boot, each with whether its provider can serve it. */
+/** USD per million tokens, as the catalog states them. */
+export interface ModelPrice {
+  inputPerMTok: number;
+  outputPerMTok: number;
+}
+
+/**
+ * The models the gateway offers, read once at boot, each with whether its provider can serve it and its price
+ * (the same table the provider-worker bills by, so an estimate and the real cost use one price).
+ */
 @Injectable()
 export class CatalogService {
   private readonly models: readonly ModelInfo[];
   private readonly byId: ReadonlyMap<string, ModelInfo>;
+  private readonly prices = new Map<string, ModelPrice>();
 
   constructor(@Inject(APP_CONFIG) config: GatewayConfig, availability: ProviderAvailability) {
     const catalog = loadCatalog(config.ULTRA_MODELS_FILE).models.map((entry): ModelInfo => {
       const { provider, name } = parseModelId(entry.id);
+      this.prices.set(entry.id, entry.pricing);
       return { id: entry.id, provider, name, displayName: entry.displayName, status: availability.statusOf(provider) };
     });
     // Models declared with OpenAI-compatible servers join the catalog under their server's id.
     const compatible = availability.compatibleProviders().flatMap((p) =>
-      (p.models ?? []).map((m): ModelInfo => ({
-        id: `${p.id}:${m.name}`,
-        provider: p.id,
-        name: m.name,
-        displayName: m.displayName ?? `${p.displayName ?? p.id} ${m.name}`,
-        status: availability.statusOf(p.id),
-      })),
+      (p.models ?? []).map((m): ModelInfo => {
+        if (m.pricing) this.prices.set(`${p.id}:${m.name}`, m.pricing);
+        return {
+          id: `${p.id}:${m.name}`,
+          provider: p.id,
+          name: m.name,
+          displayName: m.displayName ?? `${p.displayName ?? p.id} ${m.name}`,
+          status: availability.statusOf(p.id),
+        };
+      }),
     );
     this.models = [...catalog, ...compatible];
     this.byId = new Map(this.models.map((model) => [model.id, model]));
@@ -36,5 +50,10 @@ export class CatalogService {
 
   find(id: string): ModelInfo | undefined {
     return this.byId.get(id);
+  }
+
+  /** A model's price, or undefined when the catalog states none (its calls then cost 0). */
+  priceOf(id: string): ModelPrice | undefined {
+    return this.prices.get(id);
   }
 }

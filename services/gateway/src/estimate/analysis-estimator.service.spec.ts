@@ -5,9 +5,11 @@ import type { AuthUser } from '../auth/token-claims';
 import { gatewayConfig } from '../config/gateway.config';
 import { AnalysisEstimateController } from './analysis-estimate.controller';
 import { AnalysisEstimator } from './analysis-estimator.service';
+import { CatalogService } from '../catalog/catalog.service';
+import { ProviderAvailability } from '../catalog/provider-availability';
 
 const config = gatewayConfig.parse({ DATABASE_URL: 'postgres://u@localhost/db' });
-const estimator = new AnalysisEstimator(config);
+const estimator = new AnalysisEstimator(new CatalogService(config, new ProviderAvailability(config)));
 
 const direct = patternSpecSchema.parse({
   id: 'direct',

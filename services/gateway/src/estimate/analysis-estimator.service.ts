@@ -1,20 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { AnalysisEstimate, AnalysisSpec } from '@ultra/contracts';
-import { APP_CONFIG } from '@ultra/platform';
-import type { GatewayConfig } from '../config/gateway.config';
-import { estimateAnalysis, type ModelPrice } from './analysis-estimator';
-import { catalogPrices } from './catalog-prices';
+import { CatalogService } from '../catalog/catalog.service';
+import { estimateAnalysis } from './analysis-estimator';
 
-/** Estimates a validated analysis at the catalog's prices (read once at boot). */
+/** Estimates a validated analysis at the catalog's prices. */
 @Injectable()
 export class AnalysisEstimator {
-  private readonly prices: ReadonlyMap<string, ModelPrice>;
-
-  constructor(@Inject(APP_CONFIG) config: GatewayConfig) {
-    this.prices = catalogPrices(config);
-  }
+  constructor(private readonly catalog: CatalogService) {}
 
   estimate(spec: AnalysisSpec): AnalysisEstimate {
-    return estimateAnalysis(spec, (model) => this.prices.get(model));
+    return estimateAnalysis(spec, (model) => this.catalog.priceOf(model));
   }
 }

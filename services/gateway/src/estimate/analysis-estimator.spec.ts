@@ -6,7 +6,8 @@ import {
   patternSpecSchema,
   type PatternSpecInput,
 } from '@ultra/contracts';
-import { DEFAULT_ESTIMATE_SETTINGS, estimateAnalysis, type ModelPrice, type PriceOf } from './analysis-estimator';
+import { estimateAnalysis } from './analysis-estimator';
+import { DEFAULT_ESTIMATE_SETTINGS, type ModelPrice, type PriceOf } from './estimate-settings';
 
 const MODELS = ['mock:alpha', 'mock:beta', 'mock:gamma'];
 const TEXT = DEFAULT_ESTIMATE_SETTINGS.outputTokens.text;

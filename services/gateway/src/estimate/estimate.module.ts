@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AnalysisRequestModule } from '../analyses/analysis-request.module';
+import { CatalogModule } from '../catalog/catalog.module';
 import { AnalysisEstimateController } from './analysis-estimate.controller';
 import { AnalysisEstimator } from './analysis-estimator.service';
 
@@ -8,7 +9,7 @@ import { AnalysisEstimator } from './analysis-estimator.service';
  * validator from AnalysisRequestModule, not from AnalysesModule, so AnalysesModule can import this one.
  */
 @Module({
-  imports: [AnalysisRequestModule],
+  imports: [AnalysisRequestModule, CatalogModule],
   controllers: [AnalysisEstimateController],
   providers: [AnalysisEstimator],
   exports: [AnalysisEstimator],

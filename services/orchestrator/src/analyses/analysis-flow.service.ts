@@ -16,15 +16,9 @@ import { nextStep, type RunFlags, type Step } from '../patterns/next-step';
 import type { Outcome } from '../patterns/pattern-result';
 import type { AnalysisState } from '../patterns/run-state';
 import { AnalysisContextRepository } from './analysis-context.repository';
-import { recordOf, reusedRuns, runOf } from './stage-records';
+import { type Envelope, recordOf, reusedRuns, runOf } from './stage-records';
 import { StageCollector } from './stage-collector.service';
 import { StageLauncher } from './stage-launcher.service';
-
-interface Envelope {
-  schemaVersion: typeof SCHEMA_VERSION;
-  analysisId: string;
-  requestId: string;
-}
 
 /**
  * Runs an analysis through its pattern. The decisions are `nextStep`'s; this service only loads the state,

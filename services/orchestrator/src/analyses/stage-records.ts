@@ -10,7 +10,8 @@ import {
 } from '@ultra/contracts';
 import { type AnalysisState, stageOf } from '../patterns/run-state';
 
-interface Envelope {
+/** The fields every job of an analysis carries. */
+export interface Envelope {
   schemaVersion: typeof SCHEMA_VERSION;
   analysisId: string;
   requestId: string;

@@ -61,8 +61,9 @@ export class AnalysisFlowService {
       this.contexts.load(data.analysisId),
     ]);
     const run = runOf(data, outputs);
-    // A re-delivered collect replaces its own run instead of counting it twice.
-    const runs = [...context.runs.filter((r) => r.index !== run.index), run].sort((a, b) => a.index - b.index);
+    // A re-delivered collect decides from the runs before it, as the first delivery did: the same steps follow,
+    // with the same job ids, so nothing is launched or recorded twice.
+    const runs = [...context.runs.filter((r) => r.index < run.index), run];
     const state: AnalysisState = { analysisId: data.analysisId, spec: context.spec, runs };
     const flags = { cancelled: context.cancelled, now: Date.now(), deadlineAt: context.deadlineAt };
     await this.proceed(

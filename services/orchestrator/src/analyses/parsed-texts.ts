@@ -15,7 +15,7 @@ export class ParsedTexts<S extends z.ZodType> {
   parse(text: string): z.infer<S> {
     const known = this.parsed.get(text);
     if (known !== undefined) return known;
-    const value = this.schema.parse(JSON.parse(text)) as z.infer<S>;
+    const value = this.schema.parse(JSON.parse(text));
     if (this.parsed.size >= this.capacity) this.parsed.delete(this.parsed.keys().next().value as string);
     this.parsed.set(text, value);
     return value;

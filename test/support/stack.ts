@@ -85,6 +85,16 @@ export class TestStack {
     return found;
   }
 
+  /** Kills a service outright (a crash, not a shutdown) and starts a fresh process in its place. */
+  async crashAndRestart(name: 'results' | 'orchestrator' | 'gateway'): Promise<ServiceProcess> {
+    const old = this.service(name);
+    await old.kill('SIGKILL');
+    const fresh = new ServiceProcess(name, dist(name), this.env);
+    this.others.splice(this.others.indexOf(old), 1, fresh);
+    await fresh.ready();
+    return fresh;
+  }
+
   addWorker(env: Record<string, string> = {}): ServiceProcess {
     const worker = new ServiceProcess(`provider-worker-${++this.workerCount}`, dist('provider-worker'), {
       ...this.env,

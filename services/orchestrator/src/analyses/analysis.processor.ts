@@ -7,7 +7,11 @@ import { orchestratorConfig } from '../config/orchestrator.config';
 import { AnalysisFlowService } from './analysis-flow.service';
 
 /** The only consumer of the analyses queue: starts analyses and, as each stage's flow completes, advances them. */
-@Processor(QueueName.Analyses, { concurrency: orchestratorConfig.ORCHESTRATOR_CONCURRENCY })
+@Processor(QueueName.Analyses, {
+  concurrency: orchestratorConfig.ORCHESTRATOR_CONCURRENCY,
+  lockDuration: orchestratorConfig.ORCHESTRATOR_LOCK_DURATION_MS,
+  stalledInterval: orchestratorConfig.ORCHESTRATOR_STALLED_INTERVAL_MS,
+})
 export class AnalysisProcessor extends QueueProcessor {
   constructor(
     private readonly flow: AnalysisFlowService,

@@ -11,6 +11,13 @@ export const orchestratorConfigSchema = z.object({
   MODEL_CALL_BACKOFF_MS: z.coerce.number().int().min(0).default(1_000),
   /** An analysis still running this long after it started fails with deadline_exceeded; its calls are aborted. */
   ANALYSIS_DEADLINE_MS: z.coerce.number().int().min(1_000).default(600_000),
+  /**
+   * How long an orchestrator's claim on a step lasts without renewal. Steps take milliseconds and BullMQ renews
+   * the claim while one runs, so a short lock lets another orchestrator take over a crashed one's step quickly.
+   */
+  ORCHESTRATOR_LOCK_DURATION_MS: z.coerce.number().int().min(500).default(5_000),
+  /** How often orchestrators look for steps whose orchestrator died. */
+  ORCHESTRATOR_STALLED_INTERVAL_MS: z.coerce.number().int().min(200).default(5_000),
   /** How long the orchestrator keeps an analysis' working context in Redis. */
   ANALYSIS_CONTEXT_TTL_S: z.coerce.number().int().min(60).default(86_400),
 });

@@ -13,9 +13,17 @@ describe('rerun: a new analysis that reuses the stored stages before fromStage, 
   let stack: TestStack;
   let user: ApiClient;
 
+  /** While set, every synthesis call fails at the vendor (a 400 the SDK does not retry). */
+  let synthesisFails = false;
+  const isSynthesis = (body: unknown) => JSON.stringify(body).includes('Write the strongest final answer');
+
   beforeAll(async () => {
     await openai.listen(0);
-    openai.reply((req) => ({ text: `An answer from ${req.path}.`, usage: { inputTokens: 100, outputTokens: 50 } }));
+    openai.reply((req) =>
+      synthesisFails && isSynthesis(req.body)
+        ? { status: 400, errorMessage: 'this synthesis is refused' }
+        : { text: `An answer from ${req.path}.`, usage: { inputTokens: 100, outputTokens: 50 } },
+    );
     stack = await TestStack.start({
       workers: 1,
       env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${openai.url}/v1` },
@@ -65,6 +73,25 @@ describe('rerun: a new analysis that reuses the stored stages before fromStage, 
     expect(synthesis).toEqual([expect.objectContaining({ model: 'openai:gpt-4.1', status: 'completed' })]);
     expect(synthesis[0].reused).toBeUndefined();
     expect(rerun.usage.costUsd).toBeLessThan(source.usage.costUsd);
+  });
+
+  it('gives a failed synthesis a new chairman without repeating any earlier call', async () => {
+    synthesisFails = true;
+    const source = await analyze({ prompt: 'Is coffee healthy?', models: models.slice(0, 2), pattern: 'critique' });
+    synthesisFails = false;
+    expect(source).toMatchObject({ status: 'failed', error: { code: 'synthesis_failed' }, result: null });
+    const before = callsTo(openai);
+
+    const accepted = await user.request<AnalyzeAccepted>('POST', `/api/analyses/${source.id}/rerun`, {
+      fromStage: 'ultra',
+      ultraModel: 'openai:gpt-4.1',
+    });
+    expect(accepted.status).toBe(202);
+    const rerun = await user.waitForAnalysis(accepted.body.id);
+    expect(callsTo(openai) - before).toBe(1);
+    expect(rerun).toMatchObject({ status: 'completed', result: { model: 'openai:gpt-4.1', stage: 'ultra' } });
+    // The source's failed synthesis runs are not carried over: only the stages before fromStage are.
+    expect(rerun.stages.filter((s) => s.id === 'ultra').map((s) => s.outputs.length)).toEqual([1]);
   });
 
   it('refuses a stage the pattern does not have, and another user’s analysis', async () => {

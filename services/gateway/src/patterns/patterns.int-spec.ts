@@ -70,6 +70,15 @@ describe('POST /api/patterns', () => {
     expect(read.body.spec.stages.map((s) => s.id)).toEqual(['ideas', 'pick']);
   });
 
+  it('creates one pattern when the same id is posted many times at once; the rest get 409', async () => {
+    const document = { ...patternDocument(), id: 'race' };
+    const replies = await Promise.all(Array.from({ length: 12 }, () => call('POST', '/api/patterns', document)));
+    const statuses = replies.map((r) => r.status).sort();
+    expect(statuses).toEqual([201, ...Array<number>(11).fill(409)]);
+    for (const r of replies.filter((x) => x.status === 409)) expect(r.body.error.code).toBe('pattern_exists');
+    expect((await list()).body.patterns.filter((p) => p.id === 'race')).toHaveLength(1);
+  });
+
   it('answers another user’s pattern with 404 not_found', async () => {
     const response = await call('GET', '/api/patterns/brainstorm', undefined, bob);
     expect(response.status).toBe(404);

@@ -1,4 +1,4 @@
-import { type AggregatorInput, type LabelOf, labelList, readField, type Unparsed } from './ballots';
+import { type AggregatorInput, type LabelOf, labelList, readField, type Unparsed, withUnparsed } from './ballots';
 import { similarity } from './similarity';
 
 export type Confidence = 'high' | 'medium' | 'low';
@@ -116,13 +116,5 @@ export function renderAgreement(result: AgreementResult, labelOf: LabelOf): stri
     (p) => `- [${LEVEL_TEXT[p.level]} agreement] ${p.claim} (${labelList(p.models, labelOf)})`,
   );
   const notes = [`Points across ${result.reviewers} reviews, strongest agreement first:`, ...lines];
-  if (result.unparsed.length > 0) {
-    notes.push(
-      `Reviews that could not be read: ${labelList(
-        result.unparsed.map((u) => u.model),
-        labelOf,
-      )}.`,
-    );
-  }
-  return notes.join('\n');
+  return withUnparsed(notes, 'Reviews that could not be read', result.unparsed, labelOf);
 }

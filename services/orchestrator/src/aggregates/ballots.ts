@@ -81,3 +81,23 @@ export function labelList(models: readonly string[], labelOf: LabelOf): string {
 }
 
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** A rendered aggregate's lines, closed by the ballots it could not use (by label: reasons may name models). */
+export function withUnparsed(
+  lines: string[],
+  heading: string,
+  unparsed: readonly Unparsed[],
+  labelOf: LabelOf,
+): string {
+  const all =
+    unparsed.length > 0
+      ? [
+          ...lines,
+          `${heading}: ${labelList(
+            unparsed.map((u) => u.model),
+            labelOf,
+          )}.`,
+        ]
+      : lines;
+  return all.join('\n');
+}

@@ -2,11 +2,11 @@ import {
   type AggregatorInput,
   isStringArray,
   type LabelOf,
-  labelList,
   plural,
   readField,
   targetOf,
   type Unparsed,
+  withUnparsed,
 } from './ballots';
 
 export type BordaEntry = {
@@ -98,13 +98,5 @@ export function renderBorda(result: BordaResult, labelOf: LabelOf): string {
     return `${i + 1}. ${labelOf(entry.model)}: ${plural(entry.points, 'point')}, ${where}${firsts}`;
   });
   const notes = [`Aggregate ranking (Borda count over ${plural(result.voters, 'ranking')}):`, ...lines];
-  if (result.unparsed.length > 0) {
-    notes.push(
-      `Rankings that could not be read: ${labelList(
-        result.unparsed.map((u) => u.model),
-        labelOf,
-      )}.`,
-    );
-  }
-  return notes.join('\n');
+  return withUnparsed(notes, 'Rankings that could not be read', result.unparsed, labelOf);
 }

@@ -7,6 +7,7 @@ import {
   readField,
   targetOf,
   type Unparsed,
+  withUnparsed,
 } from './ballots';
 
 export type MajorityResult = {
@@ -66,13 +67,5 @@ export function renderMajority(result: MajorityResult, labelOf: LabelOf): string
       ? `Tie between ${labelList(result.tied, labelOf)}; ${labelOf(result.winner)} is taken as the winner.`
       : `Winner: ${labelOf(result.winner)}.`;
   const notes = ['Votes for the best answer:', ...lines, verdict];
-  if (result.unparsed.length > 0) {
-    notes.push(
-      `Votes that could not be counted: ${labelList(
-        result.unparsed.map((u) => u.model),
-        labelOf,
-      )}.`,
-    );
-  }
-  return notes.join('\n');
+  return withUnparsed(notes, 'Votes that could not be counted', result.unparsed, labelOf);
 }

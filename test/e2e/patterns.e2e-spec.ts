@@ -1,21 +1,11 @@
 import type { AnalysisEstimate, AnalysisView, AnalyzeAccepted, PatternInfo, StageView } from '@ultra/contracts';
 import { ApiClient } from '../support/api';
+import { OTHER_BUILTIN_PATTERNS, SEED_PATTERNS } from '../support/builtin-patterns';
 import { TestStack } from '../support/stack';
 
 const models = ['mock:alpha', 'mock:beta', 'mock:gamma'];
-const SEED = [
-  'gut',
-  'confidence',
-  'critique',
-  'fact_check',
-  'perspective',
-  'scenario',
-  'stakeholder',
-  'systems',
-  'time',
-  'innovation',
-];
-const BEYOND = ['council', 'moa', 'debate', 'self_moa', 'vote', 'cascade', 'direct'];
+const SEED = SEED_PATTERNS;
+const BEYOND = OTHER_BUILTIN_PATTERNS;
 
 const outputsOf = (view: AnalysisView, stage: string) =>
   view.stages.filter((s) => s.id === stage && s.index !== null).flatMap((s) => s.outputs);

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { checkPattern, maxCallsOf, parseModelJson, type PatternSpec, templateVariables } from '@ultra/contracts';
 import { parse } from 'yaml';
+import { OTHER_BUILTIN_PATTERNS, SEED_PATTERNS } from '../../../../test/support/builtin-patterns';
 
 /**
  * The built-in patterns are Ultra's product: every file in config/patterns must be a valid pattern within the
@@ -12,19 +13,8 @@ import { parse } from 'yaml';
 const DIR = join(__dirname, '../../../../config/patterns');
 const DOCS = join(__dirname, '../../../../docs/patterns.md');
 const LIMITS = { maxCalls: 64, maxModels: 8 };
-const SEED = [
-  'gut',
-  'confidence',
-  'critique',
-  'fact_check',
-  'perspective',
-  'scenario',
-  'stakeholder',
-  'systems',
-  'time',
-  'innovation',
-];
-const BUILTINS = [...SEED, 'council', 'moa', 'debate', 'self_moa', 'vote', 'cascade', 'direct'];
+const SEED = SEED_PATTERNS;
+const BUILTINS = [...SEED, ...OTHER_BUILTIN_PATTERNS];
 
 interface Loaded {
   file: string;

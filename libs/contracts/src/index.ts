@@ -12,3 +12,5 @@ export * from './queues/jobs';
 export * from './api/analysis.dto';
 export * from './api/auth.dto';
 export * from './events/analysis-events';
+export * from './resilience/breakers';
+export * from './text/valid-text';

@@ -39,6 +39,8 @@ export function analyzeRequestSchema(maxPromptChars: number) {
       })
       .strict()
       .optional(),
+    /** false: no answer comes from the response cache, every call reaches its provider. */
+    cache: z.boolean({ error: 'cache must be true or false' }).optional(),
     /** Refuse (400 budget_exceeded) when the high cost estimate is above this many USD. */
     maxCostUsd: z.number().min(0).optional(),
   });
@@ -62,6 +64,13 @@ export interface OutputView {
   dataError?: string;
   /** Copied from the source of a rerun: no call was made and it cost nothing. */
   reused?: boolean;
+  /** Served from the response cache: no call was made and it cost nothing. */
+  cached?: boolean;
+  /** The model that actually answered when a fallback answered in `model`'s place, and why. */
+  answeredBy?: ModelId;
+  fallbackReason?: string;
+  /** Characters replaced by U+FFFD because they were not valid Unicode (lone surrogates, NUL). */
+  repairedChars?: number;
   error?: OutputError;
   latencyMs: number;
   usage: Usage;

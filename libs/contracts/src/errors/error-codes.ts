@@ -10,6 +10,8 @@ export const ErrorCategory = {
   ContentFilter: 'content_filter',
   Cancelled: 'cancelled',
   WorkerLost: 'worker_lost',
+  /** The model's (or its provider's) circuit breaker was open: no call was made. */
+  CircuitOpen: 'circuit_open',
   Internal: 'internal',
 } as const;
 export type ErrorCategory = (typeof ErrorCategory)[keyof typeof ErrorCategory];
@@ -42,6 +44,8 @@ export const ApiErrorCode = {
   BudgetExceeded: 'budget_exceeded',
   /** Rerunning from a stage the source analysis never ran, or a source that has not ended. */
   RerunNotPossible: 'rerun_not_possible',
+  /** The same Idempotency-Key was sent before with a different request body (422). */
+  IdempotencyConflict: 'idempotency_conflict',
   PayloadTooLarge: 'payload_too_large',
   ServiceUnavailable: 'service_unavailable',
   Internal: 'internal_error',
@@ -64,5 +68,10 @@ export const AnalysisErrorCode = {
   Cancelled: 'cancelled',
   /** The pattern could not be interpreted (a reference to data that is not there). */
   PatternError: 'pattern_error',
+  /**
+   * The analysis' work was lost (a crash took its queue state with it) and it could not be resumed from its stored
+   * stages; or it made no progress past its deadline.
+   */
+  Interrupted: 'interrupted',
 } as const;
 export type AnalysisErrorCode = (typeof AnalysisErrorCode)[keyof typeof AnalysisErrorCode];

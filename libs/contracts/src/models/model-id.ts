@@ -31,7 +31,11 @@ export function parseModelId(id: string): ParsedModelId {
   return { provider: match[1], name: match[2] };
 }
 
-export type ModelStatus = 'ready' | 'needs_key';
+/**
+ * `ready`: calls can be made; `needs_key`: no API key is configured for its provider; `degraded`: its circuit
+ * breaker (or its provider's) is open, so its calls go to its fallbacks or fail fast until a probe succeeds.
+ */
+export type ModelStatus = 'ready' | 'needs_key' | 'degraded';
 
 /** One entry of `GET /api/available-models`. */
 export interface ModelInfo {
@@ -40,4 +44,8 @@ export interface ModelInfo {
   name: string;
   displayName: string;
   status: ModelStatus;
+  /** Why the model is degraded (which breaker is open, since when, after what failures). */
+  reason?: string;
+  /** Models that answer in its place, in order (catalog `fallbacks`). */
+  fallbacks: ModelId[];
 }

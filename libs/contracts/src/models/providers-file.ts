@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BuiltInProvider } from './model-id';
+import { BuiltInProvider, modelIdSchema } from './model-id';
 
 const builtIn = new Set<string>(Object.values(BuiltInProvider));
 
@@ -31,9 +31,19 @@ export const compatibleProviderSchema = z.object({
             cachedInputPerMTok: z.number().min(0).optional(),
           })
           .optional(),
+        /** Models that answer in this one's place when it cannot (as in the catalog). */
+        fallbacks: z.array(modelIdSchema).max(5).optional(),
       }),
     )
     .min(1),
+  /** Per-provider limits shared by every worker (requests and tokens per minute, calls at once). */
+  limits: z
+    .object({
+      requestsPerMinute: z.number().int().min(1).optional(),
+      tokensPerMinute: z.number().int().min(1).optional(),
+      concurrency: z.number().int().min(1).optional(),
+    })
+    .optional(),
 });
 export type CompatibleProvider = z.infer<typeof compatibleProviderSchema>;
 

@@ -27,6 +27,8 @@ export const analysisOptionsSchema = z
     quorum: z.number().int().min(1).max(64).optional(),
     /** Each stage's calls are aborted (category timeout) when the stage has run this long. */
     stageTimeoutMs: z.number().int().min(1_000).max(3_600_000).optional(),
+    /** false: every call goes to its provider, none is answered from the response cache. */
+    cache: z.boolean().optional(),
   })
   .strict();
 export type AnalysisOptions = z.infer<typeof analysisOptionsSchema>;
@@ -120,6 +122,13 @@ export const modelCallJob = z.object({
       stageDeadlineAt: z.number().int().min(0).optional(),
       /** The shape the stage asked for: json output is parsed into the result's `data`. */
       output: outputSpecSchema.optional(),
+      /** false: skip the response cache (neither read nor written). */
+      cache: z.boolean().optional(),
+      /**
+       * Whose credentials the call runs on: `server` (the configured keys) or a user's own key scope. Cached
+       * answers are keyed by it, so answers paid with one user's key are never served to another.
+       */
+      keyScope: z.string().min(1).max(200).optional(),
     })
     .default({}),
 });
@@ -143,6 +152,14 @@ export const modelCallResultSchema = z.object({
   dataError: z.string().nullable().optional(),
   /** Copied from the source analysis of a rerun: no call was made, it costs nothing. */
   reused: z.boolean().optional(),
+  /** The model that actually answered, when a fallback answered in `model`'s place. */
+  answeredBy: modelIdSchema.optional(),
+  /** Why the fallback answered: the requested model's breaker state or failure. */
+  fallbackReason: z.string().max(1_000).optional(),
+  /** Served from the response cache: no call was made, it costs nothing. */
+  cached: z.boolean().optional(),
+  /** Characters of the text that were not valid Unicode (lone surrogates, NUL) and were replaced by U+FFFD. */
+  repairedChars: z.number().int().min(0).optional(),
 });
 export type ModelCallResult = z.infer<typeof modelCallResultSchema>;
 
@@ -179,7 +196,11 @@ export const stageRecordJob = z.object({
 export type StageRecordJob = z.infer<typeof stageRecordJob>;
 
 /** results queue: the orchestrator has started work on the analysis. */
-export const analysisStartedJob = z.object({ ...envelope });
+export const analysisStartedJob = z.object({
+  ...envelope,
+  /** When the orchestrator gives up on the analysis (epoch ms): the watchdog's reference for a stuck one. */
+  deadlineAt: z.number().int().min(0).optional(),
+});
 export type AnalysisStartedJob = z.infer<typeof analysisStartedJob>;
 
 /** results queue: the analysis ended; `result` names the output that is the final answer. */
@@ -209,3 +230,15 @@ export const analysisFinishJob = z.object({
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
 export type AnalysisFinishJob = z.infer<typeof analysisFinishJob>;
+
+/**
+ * results queue: end an analysis as failed with this code unless it has already ended — whatever its records.
+ * Sent (delayed) by a cancel, so an analysis the orchestrator no longer holds still ends, and by the watchdog and
+ * recovery for analyses whose work was lost.
+ */
+export const analysisTerminateJob = z.object({
+  ...envelope,
+  code: z.string().min(1).max(100),
+  message: z.string().min(1).max(2_000),
+});
+export type AnalysisTerminateJob = z.infer<typeof analysisTerminateJob>;

@@ -3,6 +3,7 @@ import {
   analysisFinishJob,
   analysisStartedJob,
   analysisStartJob,
+  analysisTerminateJob,
   modelCallJob,
   stageCollectJob,
   stageRecordJob,
@@ -23,6 +24,7 @@ export const jobSchemas = {
   'stage.record': stageRecordJob,
   'analysis.started': analysisStartedJob,
   'analysis.finish': analysisFinishJob,
+  'analysis.terminate': analysisTerminateJob,
 } as const;
 
 export type JobName = keyof typeof jobSchemas;
@@ -36,6 +38,7 @@ export const queueOf = {
   'stage.record': QueueName.Results,
   'analysis.started': QueueName.Results,
   'analysis.finish': QueueName.Results,
+  'analysis.terminate': QueueName.Results,
 } as const satisfies Record<JobName, QueueName>;
 
 /** Jobs a queue accepts: a processor's switch over them is checked for exhaustiveness. */

@@ -33,6 +33,7 @@ export const jobOptions: { readonly [N in JobName]: JobsOptions } = {
   'analysis.started': resultsJob,
   // Should an earlier stage record still be on its way, results retries the finish until it is stored (~27 min).
   'analysis.finish': { ...resultsJob, attempts: 16, backoff: { type: 'exponential', delay: 25 } },
+  'analysis.terminate': resultsJob,
 };
 
 export type JobAddOptions = JobsOptions & { jobId: string };

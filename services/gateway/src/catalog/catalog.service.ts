@@ -25,7 +25,14 @@ export class CatalogService {
     const catalog = loadCatalog(config.ULTRA_MODELS_FILE).models.map((entry): ModelInfo => {
       const { provider, name } = parseModelId(entry.id);
       this.prices.set(entry.id, entry.pricing);
-      return { id: entry.id, provider, name, displayName: entry.displayName, status: availability.statusOf(provider) };
+      return {
+        id: entry.id,
+        provider,
+        name,
+        displayName: entry.displayName,
+        status: availability.statusOf(provider),
+        fallbacks: entry.fallbacks,
+      };
     });
     // Models declared with OpenAI-compatible servers join the catalog under their server's id.
     const compatible = availability.compatibleProviders().flatMap((p) =>
@@ -37,6 +44,7 @@ export class CatalogService {
           name: m.name,
           displayName: m.displayName ?? `${p.displayName ?? p.id} ${m.name}`,
           status: availability.statusOf(p.id),
+          fallbacks: m.fallbacks ?? [],
         };
       }),
     );

@@ -17,6 +17,7 @@ export const statusOfCode = {
   pattern_exists: 409,
   rerun_not_possible: 409,
   payload_too_large: 413,
+  idempotency_conflict: 422,
   internal_error: 500,
   service_unavailable: 503,
 } as const satisfies Record<ApiErrorCode, number>;

@@ -5,6 +5,7 @@ import {
   type AnalysisFinishJob,
   type AnalysisStartedJob,
   AnalysisStatus,
+  type AnalysisTerminateJob,
 } from '@ultra/contracts';
 import { UnrecoverableError } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
@@ -57,7 +58,25 @@ export class AnalysisLifecycleService {
         `${progress.storedRuns} of ${expected.runs} stage runs stored`,
     );
   }
+
+  /**
+   * Ends the analysis as failed with the job's code unless it has already ended, whatever is stored of it: the
+   * way out for an analysis whose work was lost (a cancel the orchestrator never saw, a crash, a stuck stage).
+   */
+  async terminate(job: AnalysisTerminateJob): Promise<void> {
+    const error = { code: job.code, message: job.message };
+    if (await this.repository.finish(job.analysisId, { status: AnalysisStatus.Failed, result: null, error }, NONE)) {
+      await this.events.publish(statusEvent(job.analysisId, AnalysisStatus.Failed, error));
+      this.logger.warn({ code: job.code }, `analysis terminated: ${job.message}`);
+      return;
+    }
+    if (!(await this.repository.findById(job.analysisId))) throw unknownAnalysis(job.analysisId);
+    this.logger.debug({ code: job.code }, 'analysis had already ended; terminate ignored');
+  }
 }
+
+/** A terminate waits for no record. */
+const NONE = { outputs: 0, runs: 0 };
 
 function statusEvent(analysisId: string, status: AnalysisStatus, error: AnalysisError | null) {
   return { type: AnalysisEventType.Status, analysisId, status, error } as const;

@@ -43,6 +43,8 @@ export class ResultsProcessor extends QueueProcessor {
             return this.lifecycle.started(item.data);
           case 'analysis.finish':
             return this.lifecycle.finish(item.data);
+          case 'analysis.terminate':
+            return this.lifecycle.terminate(item.data);
           default:
             return assertNever(item);
         }

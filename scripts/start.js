@@ -1,10 +1,12 @@
 // `npm start`: builds if needed, makes sure Redis and Postgres are there, migrates, then runs the four services
-// as separate supervised processes (WORKERS provider-workers). Ctrl-C or SIGTERM stops everything.
+// as separate supervised processes (WORKERS provider-workers). Ctrl-C or SIGTERM stops everything; should this
+// process die without stopping them (SIGKILL), every child notices and stops by itself.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { resolve } = require('node:path');
+const { acquireDataLock } = require('./lib/data-lock');
 const { ensureRedis, startEmbeddedPostgres } = require('./lib/infra');
 const { migrate } = require('./migrate');
 const { ManagedProcess } = require('./lib/supervisor');
@@ -12,6 +14,8 @@ const { ManagedProcess } = require('./lib/supervisor');
 const root = resolve(__dirname, '..');
 /** Redis and embedded Postgres started here; stopped last, and also when start-up fails half way. */
 const infra = [];
+/** The lock on the embedded Postgres data directory, released once embedded Postgres has stopped. */
+let dataLock = null;
 const log = (message) => process.stdout.write(`[ultra] ${message}\n`);
 
 function loadDotEnv() {
@@ -36,6 +40,10 @@ function settings(env) {
     resultsPort: int('RESULTS_PORT', 3001, 1, 65535),
     workers: int('WORKERS', 2, 1, 64),
     embeddedPgPort: int('EMBEDDED_PG_PORT', 54329, 1, 65535),
+    embeddedPgDir: resolve(env.EMBEDDED_PG_DIR || resolve(root, '.data', 'pg')),
+    embeddedRedisDir: resolve(env.EMBEDDED_REDIS_DIR || resolve(root, '.data', 'redis')),
+    // The services validate the same variable themselves (libs/platform bootstrap).
+    shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
     json: env.LOG_FORMAT === 'json',
   };
@@ -80,16 +88,39 @@ async function waitForGateway(port, givenUp) {
   return false;
 }
 
+/** Stops Redis and embedded Postgres if this run started them, then lets another run have the data directory. */
+async function stopInfra() {
+  for (const child of infra) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', r)));
+  }
+  dataLock?.release();
+}
+
 async function main() {
   loadDotEnv();
   const config = settings(process.env);
+  const embedded = !process.env.DATABASE_URL;
+  if (embedded) {
+    // First, before anything is built or started: a second `npm start` on the same data must stop here.
+    dataLock = acquireDataLock(config.embeddedPgDir, `npm start`);
+    if (dataLock.takenOver) {
+      const pids = dataLock.takenOver.map((h) => h.pid).join(', ');
+      log(`took over the lock on ${config.embeddedPgDir} left by a process that is gone (pid ${pids})`);
+    }
+  }
   build();
-  const redis = await ensureRedis(config.redisUrl, log);
+  // Infrastructure outlives the services for their whole bounded shutdown when the supervisor dies.
+  const orphanGraceMs = config.shutdownTimeoutMs + 5_000;
+  const redis = await ensureRedis(config.redisUrl, log, { dataDir: config.embeddedRedisDir, orphanGraceMs });
   if (redis) infra.push(redis);
   const env = { REDIS_URL: config.redisUrl, RESULTS_URL: `http://127.0.0.1:${config.resultsPort}`, ...process.env };
   if (!env.JWT_SECRET && env.NODE_ENV !== 'production') env.JWT_SECRET = localJwtSecret();
-  if (!env.DATABASE_URL) {
-    const pg = await startEmbeddedPostgres(config.embeddedPgPort, log);
+  if (embedded) {
+    const pg = await startEmbeddedPostgres(
+      { port: config.embeddedPgPort, dataDir: config.embeddedPgDir, orphanGraceMs },
+      log,
+    );
     infra.unshift(pg.child);
     env.DATABASE_URL = pg.url;
     env.DATABASE_POOL_SIZE ??= '4';
@@ -125,15 +156,20 @@ async function main() {
     const gateway = services.filter((s) => s.name === 'gateway');
     await Promise.all(gateway.map((s) => s.stop()));
     await Promise.all(services.filter((s) => s.name !== 'gateway').map((s) => s.stop()));
-    for (const child of infra) {
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
-    }
+    await stopInfra();
     log('stopped');
     process.exit(code);
   };
   const services = specs.map(
-    (spec, index) => new ManagedProcess({ ...spec, env, index, json: config.json, onConfigError }),
+    (spec, index) =>
+      new ManagedProcess({
+        ...spec,
+        env,
+        index,
+        json: config.json,
+        onConfigError,
+        stopTimeoutMs: config.shutdownTimeoutMs + 5_000,
+      }),
   );
   // Services run in their own process groups; should the supervisor die, they must not outlive it.
   process.on('exit', () => services.forEach((s) => s.kill()));
@@ -145,8 +181,8 @@ async function main() {
   for (const child of infra) child.once('exit', () => void stopAll('a database or Redis process exited', 1));
 }
 
-main().catch((error) => {
+main().catch(async (error) => {
   process.stderr.write(`[ultra] cannot start: ${error instanceof Error ? error.message : error}\n`);
-  infra.forEach((child) => child.kill('SIGTERM'));
-  process.exitCode = 1;
+  await stopInfra();
+  process.exit(1);
 });

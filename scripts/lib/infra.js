@@ -1,8 +1,13 @@
 // Redis and Postgres for `npm start`: use what is configured, or start local ones when that is possible.
+// A started one is ready when it says so itself (an IPC message), never because "something answers on the port":
+// that something could be another program, and the services must not be connected to it.
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
+const { mkdirSync } = require('node:fs');
 const net = require('node:net');
 const { resolve } = require('node:path');
+
+const DEFAULT_REDIS_DIR = resolve(__dirname, '..', '..', '.data', 'redis');
 
 function canConnect(host, port, timeoutMs = 1_000) {
   return new Promise((done) => {
@@ -17,17 +22,41 @@ function canConnect(host, port, timeoutMs = 1_000) {
   });
 }
 
-async function waitForPort(host, port, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await canConnect(host, port, 500)) return true;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return false;
+/**
+ * Spawns one of our node scripts with an IPC channel and resolves with the child once it reports
+ * { type: 'ready' }; rejects with its own explanation when it reports { type: 'failed' }, exits, or is silent too long.
+ * Its own process group: Ctrl-C reaches only the supervisor, which stops it last.
+ */
+function spawnReporting(script, args, { env, what, timeoutMs, stdout }) {
+  const child = spawn(process.execPath, [resolve(__dirname, '..', script), ...args], {
+    env,
+    stdio: ['ignore', stdout, 'inherit', 'ipc'],
+    detached: true,
+  });
+  return new Promise((ready, failed) => {
+    let failure;
+    const timer = setTimeout(() => {
+      failure = `${what} did not report ready within ${timeoutMs / 1000} s`;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('message', (message) => {
+      if (message?.type === 'ready') {
+        clearTimeout(timer);
+        ready(child);
+      } else if (message?.type === 'failed') failure = message.message;
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      failed(new Error(failure ?? `${what} exited (${signal ?? `code ${code}`}) before it was ready`));
+    });
+  });
 }
 
-/** Returns a child process when it had to start redis-server, null when Redis already answers. */
-async function ensureRedis(redisUrl, log) {
+/**
+ * Returns a child process when it had to start redis-server, null when Redis already answers. The one it starts
+ * keeps an append-only file under `dataDir` (fsync every second), so queued and running analyses survive a restart.
+ */
+async function ensureRedis(redisUrl, log, { dataDir = DEFAULT_REDIS_DIR, orphanGraceMs = 15_000 } = {}) {
   const url = new URL(redisUrl);
   const host = url.hostname || '127.0.0.1';
   const port = Number(url.port || 6379);
@@ -39,29 +68,42 @@ async function ensureRedis(redisUrl, log) {
         `"brew services start redis" or "docker run -p 6379:6379 redis:7") or set REDIS_URL.`,
     );
   }
-  log(`no Redis at ${redisUrl}: starting redis-server on port ${port}`);
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-      // Own process group: on Ctrl-C it is stopped last, after the services that use it.
-      detached: true,
-    },
-  );
-  if (!(await waitForPort('127.0.0.1', port, 10_000))) throw new Error('redis-server did not start within 10 s');
-  return child;
+  mkdirSync(dataDir, { recursive: true });
+  log(`no Redis at ${redisUrl}: starting redis-server on port ${port}, append-only file in ${dataDir}`);
+  const redisArgs = [
+    ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir],
+    ...['--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''],
+    // Queue keys must never be evicted.
+    ...['--maxmemory-policy', 'noeviction'],
+  ];
+  return spawnReporting('redis-server-watch.js', [String(port), String(orphanGraceMs), ...redisArgs], {
+    env: process.env,
+    what: 'redis-server',
+    timeoutMs: 60_000,
+    stdout: 'ignore',
+  });
 }
 
-/** Starts embedded Postgres and returns { child, url } (the caller supervises it like any service). */
-async function startEmbeddedPostgres(port, log) {
-  log(`DATABASE_URL is not set: starting embedded Postgres (PGlite) on 127.0.0.1:${port}, data in .data/pg`);
-  const child = spawn(process.execPath, [resolve(__dirname, '..', 'embedded-postgres.js')], {
-    env: { ...process.env, EMBEDDED_PG_PORT: String(port) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-    detached: true,
+/** Starts embedded Postgres on `port` with its data in `dataDir`; returns { child, url }. */
+async function startEmbeddedPostgres({ port, dataDir, orphanGraceMs }, log) {
+  if (await canConnect('127.0.0.1', port)) {
+    throw new Error(
+      `port ${port} (EMBEDDED_PG_PORT) is already in use by another process; stop it, set EMBEDDED_PG_PORT to a ` +
+        'free port, or set DATABASE_URL to use a Postgres of your own',
+    );
+  }
+  log(`DATABASE_URL is not set: starting embedded Postgres (PGlite) on 127.0.0.1:${port}, data in ${dataDir}`);
+  const child = await spawnReporting('embedded-postgres.js', [], {
+    env: {
+      ...process.env,
+      EMBEDDED_PG_PORT: String(port),
+      EMBEDDED_PG_DIR: dataDir,
+      EMBEDDED_PG_ORPHAN_GRACE_MS: String(orphanGraceMs),
+    },
+    what: 'embedded Postgres',
+    timeoutMs: 60_000,
+    stdout: 'inherit',
   });
-  if (!(await waitForPort('127.0.0.1', port, 60_000))) throw new Error('embedded Postgres did not start within 60 s');
   return { child, url: `postgres://postgres@127.0.0.1:${port}/postgres` };
 }
 

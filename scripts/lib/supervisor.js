@@ -27,8 +27,8 @@ function render(line, json) {
 }
 
 class ManagedProcess {
-  constructor({ name, script, env, index, json, onConfigError }) {
-    Object.assign(this, { name, script, env, json, onConfigError });
+  constructor({ name, script, env, index, json, onConfigError, stopTimeoutMs }) {
+    Object.assign(this, { name, script, env, json, onConfigError, stopTimeoutMs });
     this.color = COLORS[index % COLORS.length];
     this.restarts = 0;
     this.stopping = false;
@@ -42,10 +42,11 @@ class ManagedProcess {
 
   start() {
     const startedAt = Date.now();
-    // Its own process group: Ctrl-C reaches only the supervisor, which then stops the services in order.
+    // Its own process group: Ctrl-C reaches only the supervisor, which then stops the services in order. The IPC
+    // channel is how the service notices that the supervisor died (it disconnects): it then shuts down by itself.
     this.child = spawn(process.execPath, [this.script], {
       env: { ...process.env, ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,
     });
     createInterface({ input: this.child.stdout }).on('line', (line) => this.print(process.stdout, line));
@@ -79,7 +80,8 @@ class ManagedProcess {
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
 
-  async stop(timeoutMs = 30_000) {
+  /** SIGTERM; the service's own shutdown is bounded (SHUTDOWN_TIMEOUT_MS), SIGKILL is the backstop. */
+  async stop(timeoutMs = this.stopTimeoutMs ?? 30_000) {
     this.retire();
     if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
     this.child.kill('SIGTERM');

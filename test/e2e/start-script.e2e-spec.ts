@@ -1,31 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { resolve } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { freePort } from '../support/ports';
 import { type TestRedis, useTestRedis } from '../support/redis';
-
-const root = resolve(__dirname, '../..');
+import { UltraStart } from '../support/ultra-start';
 
 /** `npm start`'s supervisor as a user runs it, on this run's database and queue prefix. */
-function startUltra(env: Record<string, string>) {
-  const child = spawn(process.execPath, [resolve(root, 'scripts/start.js')], {
-    env: { ...process.env, ULTRA_SKIP_BUILD: '1', LOG_LEVEL: 'info', WORKERS: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  const waitFor = async (text: string, timeoutMs = 30_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!output.includes(text)) {
-      if (Date.now() > deadline) throw new Error(`"${text}" not printed in ${timeoutMs} ms:\n${output}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-  return { child, exited, waitFor, output: () => output };
-}
+const startUltra = (env: Record<string, string>) => new UltraStart(env);
 
 describe('npm start (scripts/start.js)', () => {
   let db: TestDatabase;
@@ -45,13 +24,13 @@ describe('npm start (scripts/start.js)', () => {
   });
 
   /** Supervisors a failed test left behind; SIGTERM makes each stop its services. */
-  const running: ChildProcess[] = [];
+  const running: UltraStart[] = [];
 
   afterAll(async () => {
     await Promise.all(
       running
-        .filter((c) => c.exitCode === null && c.signalCode === null)
-        .map((c) => (c.kill('SIGTERM'), once(c, 'exit'))),
+        .filter((u) => u.child.exitCode === null && u.child.signalCode === null)
+        .map((u) => (u.child.kill('SIGTERM'), u.exited)),
     );
     await db?.drop();
     await redis?.stop();
@@ -59,7 +38,7 @@ describe('npm start (scripts/start.js)', () => {
 
   it('migrates, starts every service, answers, and stops them all on SIGTERM', async () => {
     const ultra = startUltra(env);
-    running.push(ultra.child);
+    running.push(ultra);
     await ultra.waitFor('Ultra is up');
     const health = await fetch(`http://127.0.0.1:${env.PORT}/api/health`);
     expect(health.status).toBe(200);
@@ -77,7 +56,7 @@ describe('npm start (scripts/start.js)', () => {
 
   it('stops with a message naming the variable when a service’s configuration is invalid', async () => {
     const ultra = startUltra({ ...env, MOCK_FAILURE_RATE: '5' });
-    running.push(ultra.child);
+    running.push(ultra);
     expect(await ultra.exited).toBe(1);
     expect(ultra.output()).toContain('MOCK_FAILURE_RATE');
     expect(ultra.output()).toContain('not restarting');

@@ -7,11 +7,16 @@ import { Logger } from 'nestjs-pino';
 import { ConfigValidationError } from '../config/config';
 import { REQUEST_ID_HEADER, requestIdOf } from '../logging/logging.module';
 import { ApiErrorCode } from '@ultra/contracts';
+import { ClosingTracker } from './closing-tracker';
+import { closeOnSignals, isShuttingDown, shutDown } from './graceful-shutdown';
+import { shutdownConfig } from './shutdown.config';
 
-const SHUTDOWN_TIMEOUT_MS = 60_000;
+export { shutdownEnv, type ShutdownConfig } from './shutdown.config';
+
 /** Exit code of a configuration error (EX_CONFIG), so a supervisor does not restart a service that cannot start. */
 export const CONFIG_ERROR_EXIT_CODE = 78;
-let shuttingDown = false;
+/** Named in configuration errors of services started without runService (tests). */
+let serviceName = 'service';
 
 export interface HttpServiceOptions {
   port: number;
@@ -23,8 +28,8 @@ export interface HttpServiceOptions {
 }
 
 /**
- * Boots an HTTP service on Fastify. Shutdown hooks make SIGTERM/SIGINT stop accepting connections, let BullMQ
- * workers finish their active jobs, close Redis and the database, then exit.
+ * Boots an HTTP service on Fastify. SIGTERM/SIGINT stop accepting connections, let BullMQ workers finish their
+ * active jobs, close Redis and the database, then exit, within SHUTDOWN_TIMEOUT_MS (see graceful-shutdown.ts).
  */
 export async function startHttpService(module: Type, options: HttpServiceOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -42,19 +47,28 @@ export async function startHttpService(module: Type, options: HttpServiceOptions
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  const tracker = new ClosingTracker(app);
+  const fastify = app.getHttpAdapter().getInstance();
+  // Fastify waits for the requests in flight between these two hooks; one held by a dead database shows here.
+  let httpClosed: (() => void) | undefined;
+  fastify.addHook('preClose', (done) => {
+    httpClosed = tracker.begin('HTTP server (requests in flight)');
+    done();
+  });
+  fastify.addHook('onClose', (_instance, done) => {
+    httpClosed?.();
+    done();
+  });
   // The correlation id (the caller's x-request-id when sane) is echoed so a caller can always quote it.
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRequest', (request, reply, done) => {
-      void reply.header(REQUEST_ID_HEADER, request.id);
-      if (!shuttingDown) return done();
-      void reply
-        .code(503)
-        .header('connection', 'close')
-        .send({ error: { code: ApiErrorCode.ServiceUnavailable, message: 'the service is shutting down; retry' } });
-    });
-  closeOnSignals(app);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    if (!isShuttingDown()) return done();
+    void reply
+      .code(503)
+      .header('connection', 'close')
+      .send({ error: { code: ApiErrorCode.ServiceUnavailable, message: 'the service is shutting down; retry' } });
+  });
+  closeOnSignals(app, tracker, shutdownConfig(serviceName).SHUTDOWN_TIMEOUT_MS);
   await options.configure?.(app);
   await app.listen(options.port, options.host);
   app.get(Logger).log(`service ready on ${await app.getUrl()}`, 'Bootstrap');
@@ -65,48 +79,38 @@ export async function startHttpService(module: Type, options: HttpServiceOptions
 export async function startWorkerService(module: Type): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(module, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
-  closeOnSignals(app);
+  closeOnSignals(app, new ClosingTracker(app), shutdownConfig(serviceName).SHUTDOWN_TIMEOUT_MS);
   await app.init();
   app.get(Logger).log('service ready', 'Bootstrap');
   return app;
 }
 
 /**
- * On SIGTERM or SIGINT: stop taking work, let BullMQ workers finish the jobs they hold, close connections, and
- * exit 0 — a clean exit, so a supervisor can tell a shutdown from a crash. A second signal or a shutdown that
- * hangs past a minute exits 1.
- */
-function closeOnSignals(app: INestApplicationContext): void {
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (shuttingDown) process.exit(1);
-    shuttingDown = true;
-    app.get(Logger).log(`${signal} received: finishing work in hand, then exiting`, 'Bootstrap');
-    setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS).unref();
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`shutdown failed: ${String(error)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-}
-
-/**
  * Runs a service's `main`. A configuration error prints its readable list of bad variables and exits 78; any
- * other boot failure prints its cause and exits 1, so a supervisor can tell the two apart.
+ * other boot failure prints its cause and exits 1, so a supervisor can tell the two apart. Started by a supervisor
+ * with an IPC channel (`npm start`), the service shuts down by itself when that channel closes: the supervisor died.
  */
 export function runService(service: string, main: () => Promise<unknown>): void {
-  main().catch((error: unknown) => {
-    if (error instanceof ConfigValidationError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(CONFIG_ERROR_EXIT_CODE);
-    } else {
-      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      process.stderr.write(`${service}: failed to start: ${detail}\n`);
-    }
-    process.exit(1);
-  });
+  serviceName = service;
+  if (process.connected) {
+    process.once('disconnect', () => {
+      // Nobody reads this process's output any more; a write to the broken pipe must not crash the shutdown.
+      process.stdout.on('error', () => undefined);
+      process.stderr.on('error', () => undefined);
+      shutDown('supervisor gone');
+    });
+  }
+  Promise.resolve()
+    .then(() => shutdownConfig(service))
+    .then(main)
+    .catch((error: unknown) => {
+      if (error instanceof ConfigValidationError) {
+        process.stderr.write(`${error.message}\n`);
+        process.exit(CONFIG_ERROR_EXIT_CODE);
+      } else {
+        const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        process.stderr.write(`${service}: failed to start: ${detail}\n`);
+      }
+      process.exit(1);
+    });
 }

@@ -7,6 +7,7 @@ import { resultsDatabase } from './database/results-database.options';
 import { HealthController } from './health/health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ResultsQueueModule } from './results-queue/results-queue.module';
+import { WatchdogModule } from './watchdog/watchdog.module';
 
 /**
  * Importing this module validates the environment (ConfigModule.forRoot reads it at import), so entry points
@@ -20,6 +21,7 @@ import { ResultsQueueModule } from './results-queue/results-queue.module';
     DatabaseModule.forRoot(resultsDatabase),
     AnalysesModule,
     ResultsQueueModule,
+    WatchdogModule,
   ],
   controllers: [HealthController],
   providers: [HealthService, { provide: APP_FILTER, useClass: ApiExceptionFilter }],

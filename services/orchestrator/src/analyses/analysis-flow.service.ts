@@ -45,7 +45,9 @@ export class AnalysisFlowService {
     const reused = reusedRuns(envelope, spec);
     const state: AnalysisState = { analysisId, spec, runs: reused.map((r) => r.run) };
     await Promise.all([
-      cancelled ? undefined : this.jobs.add('analysis.started', envelope, { jobId: `${analysisId}_started` }),
+      cancelled
+        ? undefined
+        : this.jobs.add('analysis.started', { ...envelope, deadlineAt }, { jobId: `${analysisId}_started` }),
       this.proceed(envelope, state, reused, { cancelled, now: Date.now(), deadlineAt }),
     ]);
     this.logger.info({ pattern: spec.pattern, models: spec.models, reusedRuns: reused.length }, 'analysis started');

@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { AnalysesController } from './analyses.controller';
 import { AnalysesRepository } from './analyses.repository';
 import { AnalysesService } from './analyses.service';
+import { StageRunsRepository } from './stage-runs.repository';
 
-/** The analyses store and its internal HTTP API; the repository is shared with the results queue. */
+/** The analyses store and its internal HTTP API; the repositories are shared with the results queue and the watchdog. */
 @Module({
   controllers: [AnalysesController],
-  providers: [AnalysesRepository, AnalysesService],
-  exports: [AnalysesRepository],
+  providers: [AnalysesRepository, StageRunsRepository, AnalysesService],
+  exports: [AnalysesRepository, StageRunsRepository],
 })
 export class AnalysesModule {}

@@ -9,22 +9,6 @@ import {
 import { DataSource } from 'typeorm';
 import { AnalysisEntity } from './analysis.entity';
 import type { PageCursor } from './page-cursor';
-import { StageOutputEntity } from './stage-output.entity';
-import { StageRunEntity } from './stage-run.entity';
-
-/** An output as stage.record stores it; the run it belongs to gives analysis, stage and index. */
-export type NewStageOutput = Omit<StageOutputEntity, 'id' | 'createdAt' | 'analysisId' | 'stage' | 'stageIndex'>;
-
-/** A stage run and its outputs (none for aggregate and skipped runs), stored together. */
-export interface NewStageRun extends Omit<StageRunEntity, 'analysisId' | 'createdAt'> {
-  outputs: readonly NewStageOutput[];
-}
-
-/** What one stage.record stored: nothing when it was a re-delivery. */
-export interface RecordedRun {
-  runInserted: boolean;
-  outputsInserted: number;
-}
 
 export interface AnalysisProgress {
   status: AnalysisStatus;
@@ -42,10 +26,10 @@ export interface AnalysisEnd {
  * Truncated to milliseconds because the listing cursor carries created_at as a JS Date: a microsecond the
  * cursor cannot express would make keyset pagination skip or repeat rows.
  */
-const NOW_MS = () => "date_trunc('milliseconds', now())";
-const ENDED = [AnalysisStatus.Completed, AnalysisStatus.Failed];
+export const NOW_MS = (): string => "date_trunc('milliseconds', now())";
+export const ENDED = [AnalysisStatus.Completed, AnalysisStatus.Failed];
 
-/** Every query of the results tables. Writes are idempotent by id or by the outputs' natural key. */
+/** The analyses table. Writes are idempotent by id, and ending an analysis happens once. */
 @Injectable()
 export class AnalysesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -100,16 +84,6 @@ export class AnalysesRepository {
     return this.dataSource.getRepository(AnalysisEntity).findOneBy({ id, userId });
   }
 
-  outputsOf(analysisId: string): Promise<StageOutputEntity[]> {
-    return this.dataSource
-      .getRepository(StageOutputEntity)
-      .find({ where: { analysisId }, order: { stageIndex: 'ASC', model: 'ASC', sample: 'ASC' } });
-  }
-
-  runsOf(analysisId: string): Promise<StageRunEntity[]> {
-    return this.dataSource.getRepository(StageRunEntity).find({ where: { analysisId }, order: { stageIndex: 'ASC' } });
-  }
-
   /** One page of a user's analyses, newest first; `take` rows after the cursor's position. */
   findPage(userId: string, take: number, cursor: PageCursor | null): Promise<AnalysisEntity[]> {
     const query = this.dataSource
@@ -123,85 +97,24 @@ export class AnalysesRepository {
   }
 
   /**
-   * Stores a stage run with its outputs and marks a queued analysis running. One statement, so the run and its
-   * outputs land together (analysis.finish never counts one without the other) at the cost of a single round trip;
-   * a re-delivered stage.record finds both natural keys taken and stores nothing. Null when the analysis is unknown.
+   * The orchestrator started the analysis: queued → running, and its deadline. A later start of the same analysis
+   * (recovered after its work was lost) moves the deadline; an ended analysis is left alone. True when it was queued.
    */
-  async recordStageRun(analysisId: string, run: NewStageRun): Promise<RecordedRun | null> {
-    const outputs = run.outputs.map((o) => ({
-      model: o.model,
-      sample: o.sample,
-      status: o.status,
-      text: o.text,
-      error: o.error,
-      data: o.data,
-      data_error: o.dataError,
-      reused: o.reused,
-      latency_ms: o.latencyMs,
-      input_tokens: o.inputTokens,
-      cached_input_tokens: o.cachedInputTokens,
-      reasoning_tokens: o.reasoningTokens,
-      cost_usd: o.costUsd,
-      output_tokens: o.outputTokens,
-      finish_reason: o.finishReason,
-    }));
-    const result = await this.dataSource.query<{ found: number; runs: number; outputs: number }[]>(
-      `WITH touched AS (
-         UPDATE analyses
-            SET status = CASE WHEN status = $2 THEN $3 ELSE status END, updated_at = ${NOW_MS()}
-          WHERE id = $1
-          RETURNING id
-       ), run AS (
-         INSERT INTO stage_runs (analysis_id, stage_index, stage, label, kind, round, aggregate, note)
-         SELECT touched.id, $4, $5, $6, $7, $8, $9::jsonb, $10
-           FROM touched
-         ON CONFLICT (analysis_id, stage_index) DO NOTHING
-         RETURNING 1
-       ), inserted AS (
-         INSERT INTO stage_outputs (analysis_id, stage, stage_index, model, sample, status, text, error, data,
-                                    data_error, reused, latency_ms, input_tokens, output_tokens, finish_reason,
-                                    cached_input_tokens, reasoning_tokens, cost_usd)
-         SELECT touched.id, $5, $4, o.model, o.sample, o.status, o.text, o.error, o.data,
-                o.data_error, o.reused, o.latency_ms, o.input_tokens, o.output_tokens, o.finish_reason,
-                o.cached_input_tokens, o.reasoning_tokens, o.cost_usd
-           FROM touched
-          CROSS JOIN jsonb_to_recordset($11::jsonb) AS o(model varchar, sample integer, status varchar, text text,
-                error jsonb, data jsonb, data_error text, reused boolean, latency_ms integer, input_tokens integer,
-                output_tokens integer, finish_reason text, cached_input_tokens integer, reasoning_tokens integer,
-                cost_usd numeric)
-         ON CONFLICT (analysis_id, stage_index, model, sample) DO NOTHING
-         RETURNING 1
+  async markStarted(analysisId: string, deadlineAt: number | null): Promise<boolean> {
+    const [row] = await this.dataSource.query<{ queued: boolean }[]>(
+      `WITH before AS (
+         SELECT status FROM analyses WHERE id = $1 FOR UPDATE
+       ), started AS (
+         UPDATE analyses a
+            SET status = $2, deadline_at = COALESCE($4, a.deadline_at), updated_at = ${NOW_MS()}
+           FROM before
+          WHERE a.id = $1 AND a.status <> ALL($3::varchar[])
+         RETURNING before.status = 'queued' AS queued
        )
-       SELECT (SELECT count(*) FROM touched)::int AS found, (SELECT count(*) FROM run)::int AS runs,
-              (SELECT count(*) FROM inserted)::int AS outputs`,
-      [
-        analysisId,
-        AnalysisStatus.Queued,
-        AnalysisStatus.Running,
-        run.stageIndex,
-        run.stage,
-        run.label,
-        run.kind,
-        run.round,
-        run.aggregate === null ? null : JSON.stringify(run.aggregate),
-        run.note,
-        JSON.stringify(outputs),
-      ],
+       SELECT queued FROM started`,
+      [analysisId, AnalysisStatus.Running, ENDED, deadlineAt],
     );
-    const [counts] = result;
-    if (!counts || counts.found === 0) return null;
-    return { runInserted: counts.runs > 0, outputsInserted: counts.outputs };
-  }
-
-  /** queued → running; a no-op for an analysis that is already further along. */
-  async markRunning(analysisId: string): Promise<boolean> {
-    const updated = await this.dataSource
-      .createQueryBuilder()
-      .update(AnalysisEntity)
-      .set({ status: AnalysisStatus.Running, updatedAt: NOW_MS })
-      .where('id = :analysisId AND status = :queued', { analysisId, queued: AnalysisStatus.Queued })
-      .execute();
-    return Boolean(updated.affected);
+    return row?.queued ?? false;
   }
 
   /**

@@ -5,6 +5,7 @@ import { ApiException } from '../http/api.exception';
 import { AnalysesRepository } from './analyses.repository';
 import type { ListAnalysesQuery } from './analysis-requests.schema';
 import type { AnalysisEntity } from './analysis.entity';
+import { StageRunsRepository } from './stage-runs.repository';
 import { toAnalysisSource, toAnalysisSummary, toAnalysisView } from './analysis-view.mapper';
 import { encodeCursor } from './page-cursor';
 
@@ -22,7 +23,10 @@ const uuid = z.uuid();
  */
 @Injectable()
 export class AnalysesService {
-  constructor(private readonly repository: AnalysesRepository) {}
+  constructor(
+    private readonly repository: AnalysesRepository,
+    private readonly stageRuns: StageRunsRepository,
+  ) {}
 
   /** Idempotent by id, so the gateway may retry a create whose answer it never saw. */
   async create(command: CreateAnalysisCommand): Promise<CreatedAnalysis> {
@@ -79,8 +83,8 @@ export class AnalysesService {
    * read after runs, so every run listed has its outputs (both are stored by one statement).
    */
   private async runsAndOutputsOf(id: string) {
-    const runs = await this.repository.runsOf(id);
-    const outputs = await this.repository.outputsOf(id);
+    const runs = await this.stageRuns.runsOf(id);
+    const outputs = await this.stageRuns.outputsOf(id);
     return [runs, outputs] as const;
   }
 

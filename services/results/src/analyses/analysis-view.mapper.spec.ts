@@ -30,6 +30,7 @@ function analysis(overrides: Partial<AnalysisEntity> = {}): AnalysisEntity {
     resultText: null,
     resultData: null,
     error: null,
+    deadlineAt: null,
     createdAt: created,
     updatedAt: created,
     completedAt: null,
@@ -67,6 +68,10 @@ function output(stage: StageName, model: ModelId, overrides: Partial<StageOutput
     data: null,
     dataError: null,
     reused: false,
+    answeredBy: null,
+    fallbackReason: null,
+    cached: false,
+    repairedChars: 0,
     latencyMs: 10,
     inputTokens: 3,
     outputTokens: 5,
@@ -232,6 +237,23 @@ describe('toAnalysisView', () => {
     expect(c).toMatchObject({ reused: true });
     expect(c).not.toHaveProperty('data');
     expect(b).not.toHaveProperty('reused');
+  });
+
+  it('shows answeredBy and fallbackReason only when set, cached only when true, repairedChars only above 0', () => {
+    const [initial] = viewOf(analysis({ status: 'running' }), [
+      output('initial', 'mock:b', { answeredBy: 'mock:c', fallbackReason: 'mock:b: circuit open' }),
+      output('initial', 'mock:a', { cached: true, costUsd: 0, repairedChars: 2 }),
+      output('initial', 'mock:c'),
+    ]).stages;
+    const [b, a, c] = initial?.outputs ?? [];
+    expect(b).toMatchObject({ answeredBy: 'mock:c', fallbackReason: 'mock:b: circuit open' });
+    expect(a).toMatchObject({ cached: true, repairedChars: 2 });
+    for (const field of ['answeredBy', 'fallbackReason', 'cached', 'repairedChars']) {
+      expect(c).not.toHaveProperty(field);
+    }
+    expect(b).not.toHaveProperty('cached');
+    expect(b).not.toHaveProperty('repairedChars');
+    expect(a).not.toHaveProperty('answeredBy');
   });
 
   describe('a pattern whose stages repeat, aggregate, are skipped and sample', () => {

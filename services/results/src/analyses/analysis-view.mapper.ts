@@ -195,6 +195,10 @@ function toOutputView(output: StageOutputEntity): OutputView {
   if (output.data !== null || output.dataError !== null) view.data = output.data;
   if (output.dataError !== null) view.dataError = output.dataError;
   if (output.reused) view.reused = true;
+  if (output.cached) view.cached = true;
+  if (output.answeredBy !== null) view.answeredBy = output.answeredBy;
+  if (output.fallbackReason !== null) view.fallbackReason = output.fallbackReason;
+  if (output.repairedChars > 0) view.repairedChars = output.repairedChars;
   if (output.error) view.error = { category: output.error.category, message: output.error.message };
   return view;
 }

@@ -79,6 +79,18 @@ export class AnalysisEntity {
   @Column({ type: 'jsonb', nullable: true })
   error!: AnalysisError | null;
 
+  /**
+   * When the orchestrator gives up on the analysis (epoch ms), from analysis.started; the watchdog ends it once it
+   * is past this and a grace. bigint arrives from pg as a string.
+   */
+  @Column({
+    name: 'deadline_at',
+    type: 'bigint',
+    nullable: true,
+    transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) },
+  })
+  deadlineAt!: number | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -51,6 +51,22 @@ export class StageOutputEntity {
   @Column({ type: 'boolean', default: false })
   reused!: boolean;
 
+  /** The model that actually answered when a fallback stood in for `model`; null when `model` answered. */
+  @Column({ name: 'answered_by', type: 'varchar', length: 200, nullable: true })
+  answeredBy!: ModelId | null;
+
+  /** Why the fallback answered (the requested model's breaker or failure). */
+  @Column({ name: 'fallback_reason', type: 'text', nullable: true })
+  fallbackReason!: string | null;
+
+  /** Served from the response cache: no call was made. */
+  @Column({ type: 'boolean', default: false })
+  cached!: boolean;
+
+  /** Characters replaced by U+FFFD to make the output storable (lone surrogates, NUL). */
+  @Column({ name: 'repaired_chars', type: 'int', default: 0 })
+  repairedChars!: number;
+
   @Column({ name: 'latency_ms', type: 'int' })
   latencyMs!: number;
 

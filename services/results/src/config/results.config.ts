@@ -17,6 +17,20 @@ export const resultsConfig = z.object({
   RESULTS_HOST: z.string().min(1).default('127.0.0.1'),
   /** Jobs of the results queue handled at once; each holds at most one database connection. */
   RESULTS_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),
+  /** How often the watchdog sweeps for analyses that are stuck or whose work was lost (also once at boot). */
+  WATCHDOG_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /**
+   * How long past its deadline an analysis may go before the watchdog ends it, and how long an analysis must have
+   * made no progress before it counts as lost; longer than any step takes, so a live analysis is never touched.
+   */
+  WATCHDOG_GRACE_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+  /** An analysis no orchestrator has started after this long fails with `interrupted`. */
+  ANALYSIS_QUEUE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .max(7 * 86_400_000)
+    .default(3_600_000),
 });
 export type ResultsConfig = z.infer<typeof resultsConfig>;
 

@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import { resultsDatabase } from './results-database.options';
 import { CreateResultsTables1732000000000 } from './migrations/1732000000000-create-results-tables';
 import { AddOutputUsageDetails1732000001000 } from './migrations/1732000001000-add-output-usage-details';
+import { PatternsAsData1732000002000 } from './migrations/1732000002000-patterns-as-data';
 
 let db: TestDatabase;
 let client: Client;
@@ -17,6 +18,12 @@ const sql = async <R extends Record<string, unknown>>(text: string, values: unkn
 const beforePatterns = {
   ...resultsDatabase,
   migrations: [CreateResultsTables1732000000000, AddOutputUsageDetails1732000001000],
+};
+
+/** Up to patterns as data; later migrations have their own tests. */
+const throughPatterns = {
+  ...resultsDatabase,
+  migrations: [...beforePatterns.migrations, PatternsAsData1732000002000],
 };
 
 const completed = randomUUID();
@@ -61,7 +68,7 @@ beforeAll(async () => {
     );
   }
 
-  expect(await runMigrations(config, resultsDatabase)).toEqual(['PatternsAsData1732000002000']);
+  expect(await runMigrations(config, throughPatterns)).toEqual(['PatternsAsData1732000002000']);
 });
 
 afterAll(async () => {
@@ -165,7 +172,7 @@ describe('migration PatternsAsData', () => {
 
   it('goes down to the old schema while the data fits it, and refuses when it does not', async () => {
     const dataSource = new DataSource(
-      dataSourceOptions({ DATABASE_URL: db.url, DATABASE_POOL_SIZE: 1 }, resultsDatabase),
+      dataSourceOptions({ DATABASE_URL: db.url, DATABASE_POOL_SIZE: 1 }, throughPatterns),
     );
     await dataSource.initialize();
     try {

@@ -5,10 +5,16 @@ import { StageRunEntity } from '../analyses/stage-run.entity';
 import { CreateResultsTables1732000000000 } from './migrations/1732000000000-create-results-tables';
 import { AddOutputUsageDetails1732000001000 } from './migrations/1732000001000-add-output-usage-details';
 import { PatternsAsData1732000002000 } from './migrations/1732000002000-patterns-as-data';
+import { OutputProvenanceAndDeadline1732000003000 } from './migrations/1732000003000-output-provenance-and-deadline';
 
 /** Shared by the running service and `migrate.js`, so both see the same entities and migration history. */
 export const resultsDatabase: DatabaseOptions = {
   entities: [AnalysisEntity, StageOutputEntity, StageRunEntity],
-  migrations: [CreateResultsTables1732000000000, AddOutputUsageDetails1732000001000, PatternsAsData1732000002000],
+  migrations: [
+    CreateResultsTables1732000000000,
+    AddOutputUsageDetails1732000001000,
+    PatternsAsData1732000002000,
+    OutputProvenanceAndDeadline1732000003000,
+  ],
   migrationsTableName: 'results_migrations',
 };

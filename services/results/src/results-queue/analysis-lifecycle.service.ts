@@ -7,12 +7,13 @@ import {
   AnalysisStatus,
   type AnalysisTerminateJob,
 } from '@ultra/contracts';
-import { UnrecoverableError } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { AnalysesRepository } from '../analyses/analyses.repository';
 import { AnalysisEventsPublisher } from '../events/analysis-events.publisher';
+import { UnknownAnalysisError } from './job-failures';
+import { validFinish, validTerminate } from './valid-records';
 
-/** Status changes the orchestrator reports: started and finished. Both are safe to receive twice. */
+/** Status changes: started and finished (the orchestrator's), terminated (anyone's). Each is safe to receive twice. */
 @Injectable()
 export class AnalysisLifecycleService {
   constructor(
@@ -24,7 +25,7 @@ export class AnalysisLifecycleService {
   }
 
   async started(job: AnalysisStartedJob): Promise<void> {
-    if (await this.repository.markRunning(job.analysisId)) {
+    if (await this.repository.markStarted(job.analysisId, job.deadlineAt ?? null)) {
       await this.events.publish(statusEvent(job.analysisId, AnalysisStatus.Running, null));
       this.logger.info('analysis running');
       return;
@@ -37,7 +38,8 @@ export class AnalysisLifecycleService {
    * Ends the analysis once all its runs and outputs are stored. Until then the job throws an ordinary error, so
    * BullMQ retries it with the backoff the orchestrator chose: the API never shows an analysis ended without them.
    */
-  async finish(job: AnalysisFinishJob): Promise<void> {
+  async finish(received: AnalysisFinishJob): Promise<void> {
+    const job = validFinish(received);
     const end = { status: job.status, result: job.result, error: job.error };
     const expected = { outputs: job.expectedOutputs, runs: job.expectedRuns };
     if (await this.repository.finish(job.analysisId, end, expected)) {
@@ -63,15 +65,17 @@ export class AnalysisLifecycleService {
    * Ends the analysis as failed with the job's code unless it has already ended, whatever is stored of it: the
    * way out for an analysis whose work was lost (a cancel the orchestrator never saw, a crash, a stuck stage).
    */
-  async terminate(job: AnalysisTerminateJob): Promise<void> {
+  async terminate(received: AnalysisTerminateJob): Promise<boolean> {
+    const job = validTerminate(received);
     const error = { code: job.code, message: job.message };
     if (await this.repository.finish(job.analysisId, { status: AnalysisStatus.Failed, result: null, error }, NONE)) {
       await this.events.publish(statusEvent(job.analysisId, AnalysisStatus.Failed, error));
       this.logger.warn({ code: job.code }, `analysis terminated: ${job.message}`);
-      return;
+      return true;
     }
     if (!(await this.repository.findById(job.analysisId))) throw unknownAnalysis(job.analysisId);
     this.logger.debug({ code: job.code }, 'analysis had already ended; terminate ignored');
+    return false;
   }
 }
 
@@ -82,7 +86,6 @@ function statusEvent(analysisId: string, status: AnalysisStatus, error: Analysis
   return { type: AnalysisEventType.Status, analysisId, status, error } as const;
 }
 
-/** A job for an analysis that was never created cannot succeed on retry. */
-function unknownAnalysis(analysisId: string): UnrecoverableError {
-  return new UnrecoverableError(`analysis ${analysisId} does not exist`);
+function unknownAnalysis(analysisId: string): UnknownAnalysisError {
+  return new UnknownAnalysisError(analysisId);
 }

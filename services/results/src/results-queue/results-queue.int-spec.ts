@@ -439,7 +439,12 @@ describe('results queue', () => {
       const failed = await settled(job, 'failed');
       expect(failed.attemptsStarted).toBe(1);
       expect(failed.failedReason).toContain('invalid job "analysis.finish"');
-      expect((await view(envelope.analysisId)).status).toBe('queued');
+      // Never left waiting: the analysis is ended (see never-stuck.int-spec.ts).
+      const ended = await eventually('the analysis to end', async () => {
+        const current = await view(envelope.analysisId);
+        return current.status === 'failed' ? current : undefined;
+      });
+      expect(ended.error?.code).toBe('interrupted');
     });
   });
 });

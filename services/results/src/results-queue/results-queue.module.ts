@@ -4,6 +4,7 @@ import { QueueName } from '@ultra/contracts';
 import { AnalysesModule } from '../analyses/analyses.module';
 import { EventsModule } from '../events/events.module';
 import { AnalysisLifecycleService } from './analysis-lifecycle.service';
+import { InterruptedAnalysesService } from './interrupted-analyses.service';
 import { ResultsProcessor } from './results.processor';
 import { StageRecordService } from './stage-record.service';
 
@@ -13,6 +14,8 @@ import { StageRecordService } from './stage-record.service';
  */
 @Module({
   imports: [AnalysesModule, EventsModule, BullModule.registerQueue({ name: QueueName.Results })],
-  providers: [ResultsProcessor, StageRecordService, AnalysisLifecycleService],
+  providers: [ResultsProcessor, StageRecordService, AnalysisLifecycleService, InterruptedAnalysesService],
+  // The queue too: the watchdog looks for an analysis' pending results jobs.
+  exports: [AnalysisLifecycleService, BullModule],
 })
 export class ResultsQueueModule {}

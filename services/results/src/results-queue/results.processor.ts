@@ -1,12 +1,17 @@
 import { Processor } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
-import { assertNever, QueueName } from '@ultra/contracts';
+import { assertNever, type JobItemOf, QueueName } from '@ultra/contracts';
 import { APP_CONFIG, parseQueueJob, QueueProcessor } from '@ultra/platform';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import type { ResultsConfig } from '../config/results.config';
 import { AnalysisLifecycleService } from './analysis-lifecycle.service';
+import { InterruptedAnalysesService } from './interrupted-analyses.service';
+import { causeOf, isDatabaseUnavailable, isDataError } from './job-failures';
 import { StageRecordService } from './stage-record.service';
+
+/** How long a job waits for an unreachable database before it tries again; waiting spends no attempt. */
+export const DATABASE_WAIT_MS = 1_000;
 
 /**
  * The one consumer of the results queue. The worker is created without autorun because its concurrency comes
@@ -18,6 +23,7 @@ export class ResultsProcessor extends QueueProcessor {
     @Inject(APP_CONFIG) private readonly config: ResultsConfig,
     private readonly stageRecords: StageRecordService,
     private readonly lifecycle: AnalysisLifecycleService,
+    private readonly interrupted: InterruptedAnalysesService,
     protected readonly logger: PinoLogger,
   ) {
     super();
@@ -28,28 +34,45 @@ export class ResultsProcessor extends QueueProcessor {
     this.worker.concurrency = this.config.RESULTS_CONCURRENCY;
     // Retried failures are logged at info: a finish waiting for its outputs fails on purpose until they are stored.
     super.onApplicationBootstrap();
+    this.worker.on('failed', (job: Job | undefined, error: Error) => void this.interrupted.jobFailed(job, error));
     this.worker.run().catch((error: unknown) => this.logger.error({ err: error }, 'results worker stopped'));
   }
 
-  async process(job: Job): Promise<void> {
+  async process(job: Job, token?: string): Promise<void> {
     const item = parseQueueJob(job, QueueName.Results);
     const bindings = { requestId: item.data.requestId, analysisId: item.data.analysisId, jobId: job.id, job: job.name };
     return this.logger.runInContext(
       async () => {
-        switch (item.name) {
-          case 'stage.record':
-            return this.stageRecords.record(item.data);
-          case 'analysis.started':
-            return this.lifecycle.started(item.data);
-          case 'analysis.finish':
-            return this.lifecycle.finish(item.data);
-          case 'analysis.terminate':
-            return this.lifecycle.terminate(item.data);
-          default:
-            return assertNever(item);
+        try {
+          await this.handle(item);
+        } catch (error) {
+          // Retrying cannot change data the database refused: fail for good, which ends the analysis.
+          if (isDataError(error)) throw new UnrecoverableError(`the database refused the data: ${causeOf(error)}`);
+          if (isDatabaseUnavailable(error) && token) {
+            // Back in a moment without spending an attempt, so an outage of any length burns none.
+            this.logger.warn({ err: error }, `database unavailable; job waits ${DATABASE_WAIT_MS} ms`);
+            await job.moveToDelayed(Date.now() + DATABASE_WAIT_MS, token);
+            throw new DelayedError();
+          }
+          throw error;
         }
       },
       { bindings },
     );
+  }
+
+  private handle(item: JobItemOf<typeof QueueName.Results>): Promise<unknown> {
+    switch (item.name) {
+      case 'stage.record':
+        return this.stageRecords.record(item.data);
+      case 'analysis.started':
+        return this.lifecycle.started(item.data);
+      case 'analysis.finish':
+        return this.lifecycle.finish(item.data);
+      case 'analysis.terminate':
+        return this.lifecycle.terminate(item.data);
+      default:
+        return assertNever(item);
+    }
   }
 }

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AnalysisEventType, type ModelCallResult, OutputStatus, type StageRecordJob } from '@ultra/contracts';
-import { UnrecoverableError } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
-import { AnalysesRepository, type NewStageOutput } from '../analyses/analyses.repository';
+import { type NewStageOutput, StageRunsRepository } from '../analyses/stage-runs.repository';
 import { AnalysisEventsPublisher } from '../events/analysis-events.publisher';
+import { UnknownAnalysisError } from './job-failures';
+import { validRecord } from './valid-records';
 
 /**
  * Stores a finished stage run: a generate round with its outputs, an aggregate's result, or a skipped stage. The
@@ -13,14 +14,15 @@ import { AnalysisEventsPublisher } from '../events/analysis-events.publisher';
 @Injectable()
 export class StageRecordService {
   constructor(
-    private readonly repository: AnalysesRepository,
+    private readonly repository: StageRunsRepository,
     private readonly events: AnalysisEventsPublisher,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(StageRecordService.name);
   }
 
-  async record(job: StageRecordJob): Promise<void> {
+  async record(received: StageRecordJob): Promise<void> {
+    const job = validRecord(received);
     const outputs = job.outputs.map(toRow);
     const recorded = await this.repository.recordStageRun(job.analysisId, {
       stage: job.stage,
@@ -33,7 +35,7 @@ export class StageRecordService {
       outputs,
     });
     // Retrying cannot create the analysis: the gateway creates it before the orchestrator ever sees it.
-    if (recorded === null) throw new UnrecoverableError(`analysis ${job.analysisId} does not exist`);
+    if (recorded === null) throw new UnknownAnalysisError(job.analysisId);
     const fresh = recorded.runInserted || recorded.outputsInserted > 0;
     if (fresh) {
       await this.events.publish({
@@ -57,6 +59,7 @@ export class StageRecordService {
         outputs: outputs.length,
         failed,
         inserted: recorded.outputsInserted,
+        repairedChars: outputs.reduce((n, o) => n + o.repairedChars, 0),
       },
       // Anything less than everything new means a re-delivered record: the natural keys kept what was stored.
       recorded.runInserted && recorded.outputsInserted === outputs.length
@@ -76,6 +79,10 @@ function toRow(output: ModelCallResult): NewStageOutput {
     data: output.data ?? null,
     dataError: output.dataError ?? null,
     reused: output.reused ?? false,
+    answeredBy: output.answeredBy ?? null,
+    fallbackReason: output.fallbackReason ?? null,
+    cached: output.cached ?? false,
+    repairedChars: output.repairedChars ?? 0,
     latencyMs: output.latencyMs,
     inputTokens: output.usage.inputTokens,
     cachedInputTokens: output.usage.cachedInputTokens ?? null,

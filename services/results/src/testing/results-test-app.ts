@@ -21,10 +21,13 @@ export interface ResultsTestApp {
 
 /**
  * The whole results service in this process on a free port, against a fresh database (migrated) and a Redis
- * prefix of its own. `env` adds or overrides variables, e.g. LOG_LEVEL.
+ * prefix of its own. `env` adds or overrides variables, e.g. LOG_LEVEL; `database` replaces the fresh database.
  */
-export async function startResultsTestApp(env: Record<string, string> = {}): Promise<ResultsTestApp> {
-  const db = await createTestDatabase();
+export async function startResultsTestApp(
+  env: Record<string, string> = {},
+  database?: TestDatabase,
+): Promise<ResultsTestApp> {
+  const db = database ?? (await createTestDatabase());
   const redis = await useTestRedis();
   await runMigrations({ DATABASE_URL: db.url, DATABASE_POOL_SIZE: 1 }, resultsDatabase);
   const service = await startTestHttpService(

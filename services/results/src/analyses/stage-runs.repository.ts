@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AnalysisStatus } from '@ultra/contracts';
+import { DataSource } from 'typeorm';
+import { NOW_MS } from './analyses.repository';
+import { StageOutputEntity } from './stage-output.entity';
+import { StageRunEntity } from './stage-run.entity';
+
+/** An output as stage.record stores it; the run it belongs to gives analysis, stage and index. */
+export type NewStageOutput = Omit<StageOutputEntity, 'id' | 'createdAt' | 'analysisId' | 'stage' | 'stageIndex'>;
+
+/** A stage run and its outputs (none for aggregate and skipped runs), stored together. */
+export interface NewStageRun extends Omit<StageRunEntity, 'analysisId' | 'createdAt'> {
+  outputs: readonly NewStageOutput[];
+}
+
+/** What one stage.record stored: nothing when it was a re-delivery. */
+export interface RecordedRun {
+  runInserted: boolean;
+  outputsInserted: number;
+}
+
+/** The stage runs of analyses and their outputs. Writes are idempotent by the natural keys. */
+@Injectable()
+export class StageRunsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  outputsOf(analysisId: string): Promise<StageOutputEntity[]> {
+    return this.dataSource
+      .getRepository(StageOutputEntity)
+      .find({ where: { analysisId }, order: { stageIndex: 'ASC', model: 'ASC', sample: 'ASC' } });
+  }
+
+  runsOf(analysisId: string): Promise<StageRunEntity[]> {
+    return this.dataSource.getRepository(StageRunEntity).find({ where: { analysisId }, order: { stageIndex: 'ASC' } });
+  }
+
+  /**
+   * Stores a stage run with its outputs and marks a queued analysis running. One statement, so the run and its
+   * outputs land together (analysis.finish never counts one without the other) at the cost of a single round trip;
+   * a re-delivered stage.record finds both natural keys taken and stores nothing. Null when the analysis is unknown.
+   */
+  async recordStageRun(analysisId: string, run: NewStageRun): Promise<RecordedRun | null> {
+    const outputs = run.outputs.map((o) => ({
+      model: o.model,
+      sample: o.sample,
+      status: o.status,
+      text: o.text,
+      error: o.error,
+      data: o.data,
+      data_error: o.dataError,
+      reused: o.reused,
+      answered_by: o.answeredBy,
+      fallback_reason: o.fallbackReason,
+      cached: o.cached,
+      repaired_chars: o.repairedChars,
+      latency_ms: o.latencyMs,
+      input_tokens: o.inputTokens,
+      cached_input_tokens: o.cachedInputTokens,
+      reasoning_tokens: o.reasoningTokens,
+      cost_usd: o.costUsd,
+      output_tokens: o.outputTokens,
+      finish_reason: o.finishReason,
+    }));
+    const result = await this.dataSource.query<{ found: number; runs: number; outputs: number }[]>(
+      `WITH touched AS (
+         UPDATE analyses
+            SET status = CASE WHEN status = $2 THEN $3 ELSE status END, updated_at = ${NOW_MS()}
+          WHERE id = $1
+          RETURNING id
+       ), run AS (
+         INSERT INTO stage_runs (analysis_id, stage_index, stage, label, kind, round, aggregate, note)
+         SELECT touched.id, $4, $5, $6, $7, $8, $9::jsonb, $10
+           FROM touched
+         ON CONFLICT (analysis_id, stage_index) DO NOTHING
+         RETURNING 1
+       ), inserted AS (
+         INSERT INTO stage_outputs (analysis_id, stage, stage_index, model, sample, status, text, error, data,
+                                    data_error, reused, answered_by, fallback_reason, cached, repaired_chars,
+                                    latency_ms, input_tokens, output_tokens, finish_reason, cached_input_tokens,
+                                    reasoning_tokens, cost_usd)
+         SELECT touched.id, $5, $4, o.model, o.sample, o.status, o.text, o.error, o.data,
+                o.data_error, o.reused, o.answered_by, o.fallback_reason, o.cached, o.repaired_chars,
+                o.latency_ms, o.input_tokens, o.output_tokens, o.finish_reason, o.cached_input_tokens,
+                o.reasoning_tokens, o.cost_usd
+           FROM touched
+          CROSS JOIN jsonb_to_recordset($11::jsonb) AS o(model varchar, sample integer, status varchar, text text,
+                error jsonb, data jsonb, data_error text, reused boolean, answered_by varchar, fallback_reason text,
+                cached boolean, repaired_chars integer, latency_ms integer, input_tokens integer,
+                output_tokens integer, finish_reason text, cached_input_tokens integer, reasoning_tokens integer,
+                cost_usd numeric)
+         ON CONFLICT (analysis_id, stage_index, model, sample) DO NOTHING
+         RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM touched)::int AS found, (SELECT count(*) FROM run)::int AS runs,
+              (SELECT count(*) FROM inserted)::int AS outputs`,
+      [
+        analysisId,
+        AnalysisStatus.Queued,
+        AnalysisStatus.Running,
+        run.stageIndex,
+        run.stage,
+        run.label,
+        run.kind,
+        run.round,
+        run.aggregate === null ? null : JSON.stringify(run.aggregate),
+        run.note,
+        JSON.stringify(outputs),
+      ],
+    );
+    const [counts] = result;
+    if (!counts || counts.found === 0) return null;
+    return { runInserted: counts.runs > 0, outputsInserted: counts.outputs };
+  }
+}

@@ -2,14 +2,25 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { QueueName } from '@ultra/contracts';
 import { APP_CONFIG, ConfigModule, LoggingModule, type ProviderSettings, QueueModule } from '@ultra/platform';
-import { type WorkerConfig, workerConfig, workerProviders } from './config/worker.config';
+import { ResponseCacheService } from './cache/response-cache.service';
+import {
+  type WorkerConfig,
+  workerConfig,
+  workerFallbacks,
+  workerLimits,
+  workerProviders,
+} from './config/worker.config';
 import { CancellationService } from './model-tasks/cancellation.service';
-import { ModelCallService } from './model-tasks/model-call.service';
+import { FALLBACK_CHAINS, ModelCallService } from './model-tasks/model-call.service';
+import { ModelAttemptService } from './model-tasks/model-attempt.service';
+import { ProviderCallService } from './model-tasks/provider-call.service';
 import { ModelTaskProcessor } from './model-tasks/model-task.processor';
 import { LLM_PROVIDERS } from './providers/llm-provider';
 import { MockProvider } from './providers/mock/mock.provider';
 import { createProvider } from './providers/provider-factory';
 import { PROVIDER_SETTINGS, ProviderRegistry } from './providers/provider-registry';
+import { BreakerService } from './resilience/breaker.service';
+import { PROVIDER_LIMITS, ProviderLimitsService } from './resilience/provider-limits.service';
 import { DeltaPublisher } from './streaming/delta-publisher.service';
 import { PricingService } from './usage/pricing.service';
 
@@ -22,6 +33,8 @@ import { PricingService } from './usage/pricing.service';
   ],
   providers: [
     { provide: PROVIDER_SETTINGS, useValue: workerProviders },
+    { provide: PROVIDER_LIMITS, useValue: workerLimits },
+    { provide: FALLBACK_CHAINS, useValue: workerFallbacks },
     {
       provide: LLM_PROVIDERS,
       inject: [APP_CONFIG, PROVIDER_SETTINGS],
@@ -38,6 +51,11 @@ import { PricingService } from './usage/pricing.service';
     PricingService,
     DeltaPublisher,
     CancellationService,
+    ResponseCacheService,
+    BreakerService,
+    ProviderLimitsService,
+    ProviderCallService,
+    ModelAttemptService,
     ModelCallService,
     ModelTaskProcessor,
   ],

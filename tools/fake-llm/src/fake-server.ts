@@ -55,6 +55,9 @@ export const DEFAULT_USAGE: FakeUsage = { inputTokens: 12, outputTokens: 9 };
  */
 export abstract class FakeVendorServer {
   readonly requests: RecordedRequest[] = [];
+  /** Requests being answered right now, and the most there were at once (since `resetInFlight`). */
+  inFlight = 0;
+  maxInFlight = 0;
   /** One-off rules are consulted first, in the order given, so a test can interrupt a standing reply. */
   private readonly onceRules: ReplyRule[] = [];
   private readonly rules: ReplyRule[] = [];
@@ -130,12 +133,20 @@ export abstract class FakeVendorServer {
     this.requests.push(request);
     // Bounded, so a long benchmark against a fake does not grow without limit.
     if (this.requests.length > MAX_RECORDED) this.requests.splice(0, this.requests.length - MAX_RECORDED);
+    this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
     try {
       await this.handle(request, res);
     } catch (error) {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: `fake ${this.vendor} failed: ${String(error)}` } }));
+    } finally {
+      this.inFlight--;
     }
+  }
+
+  /** Starts counting `maxInFlight` afresh (tests of concurrency limits read it). */
+  resetInFlight(): void {
+    this.maxInFlight = this.inFlight;
   }
 }
 

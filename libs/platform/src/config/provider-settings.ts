@@ -16,6 +16,8 @@ export interface ProviderSettings {
   displayName?: string;
   /** Models declared with an OpenAI-compatible server; built-in providers' models come from the catalog. */
   models?: CompatibleProvider['models'];
+  /** Calls at once and requests/tokens per minute, shared by every worker (compatible servers only). */
+  limits?: CompatibleProvider['limits'];
 }
 
 export class ProvidersFileError extends Error {
@@ -78,6 +80,7 @@ export function providerSettings(
         ready: !p.apiKeyEnv || Boolean(apiKey),
         displayName: p.displayName,
         models: p.models,
+        limits: p.limits,
       };
     }),
   ];

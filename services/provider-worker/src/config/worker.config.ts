@@ -9,6 +9,8 @@ import {
 } from '@ultra/platform';
 import { modelIdSchema } from '@ultra/contracts';
 import { z } from 'zod';
+import { loadFallbackChains } from '../resilience/fallback-chains';
+import { loadProviderLimits, providerLimitsEnv } from '../resilience/provider-limits.config';
 
 // src/config and dist/config sit at the same depth, so this finds the repository's catalog from source and build.
 const DEFAULT_MODELS_FILE = resolve(__dirname, '../../../../config/models.json');
@@ -32,6 +34,23 @@ export const workerConfigSchema = z.object({
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(200).default(30_000),
   /** Upper bound of one model call, unless the task asks for less. */
   MODEL_CALL_TIMEOUT_MS: z.coerce.number().int().min(1).default(120_000),
+  /** A breaker opens after this many failures in a row that say the provider or model is unhealthy. */
+  BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1_000).default(5),
+  /** …or when at least this share of the calls in the window failed that way, */
+  BREAKER_FAILURE_RATIO: z.coerce.number().gt(0).max(1).default(0.5),
+  /** …counting only once the window holds this many calls. */
+  BREAKER_MIN_CALLS: z.coerce.number().int().min(1).max(100_000).default(10),
+  BREAKER_WINDOW_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+  /** How long an open breaker fails calls fast before it lets one probe call through. */
+  BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  ...providerLimitsEnv,
+  /** How long a completed answer is served from the response cache; 0 turns the cache off. */
+  RESPONSE_CACHE_TTL_S: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400)
+    .default(3_600),
   MOCK_LATENCY_MS: z.coerce.number().int().min(0).max(600_000).default(250),
   MOCK_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
   /** Comma-separated mock model ids that always fail, to see partial failures without a real outage. */
@@ -56,3 +75,9 @@ export const workerConfig: WorkerConfig = loadConfig('provider-worker', workerCo
 
 /** The providers this worker can call, with their keys; validated with the rest of the configuration. */
 export const workerProviders: ProviderSettings[] = loadProviderSettings('provider-worker', workerConfig);
+
+/** Per-provider limits: PROVIDER_LIMITS over the limits declared in ULTRA_PROVIDERS_FILE. */
+export const workerLimits = loadProviderLimits('provider-worker', workerConfig, workerProviders);
+
+/** Each model's fallbacks from the catalog and the providers file, checked against the known models. */
+export const workerFallbacks = loadFallbackChains('provider-worker', workerConfig.ULTRA_MODELS_FILE, workerProviders);

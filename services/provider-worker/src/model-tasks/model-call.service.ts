@@ -1,20 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  type BreakerSnapshot,
   ErrorCategory,
   type ModelCallJob,
   type ModelCallResult,
-  type OutputError,
-  parseModelJson,
-  retryableCategories,
+  validText,
 } from '@ultra/contracts';
 import { APP_CONFIG } from '@ultra/platform';
 import { PinoLogger } from 'nestjs-pino';
 import type { WorkerConfig } from '../config/worker.config';
-import { ProviderError } from '../providers/llm-provider';
+import type { ProviderError } from '../providers/llm-provider';
 import { ProviderRegistry } from '../providers/provider-registry';
-import { type DeltaOutcome, DeltaPublisher } from '../streaming/delta-publisher.service';
-import { PricingService } from '../usage/pricing.service';
+import type { FallbackChains } from '../resilience/fallback-chains';
+import { DeltaPublisher } from '../streaming/delta-publisher.service';
+import { AttemptStream } from './attempt-stream';
+import { CallSignals } from './call-signals';
 import { CancellationService } from './cancellation.service';
+import { ModelAttemptService } from './model-attempt.service';
+
+/** Injection token of each model's fallbacks (see resilience/fallback-chains.ts). */
+export const FALLBACK_CHAINS = Symbol('FALLBACK_CHAINS');
 
 export interface AttemptInfo {
   /** 0 on the first run. */
@@ -22,169 +27,134 @@ export interface AttemptInfo {
   maxAttempts: number;
 }
 
-function toProviderError(model: string, error: unknown): ProviderError {
-  if (error instanceof ProviderError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new ProviderError(ErrorCategory.Internal, `${model}: ${message}`);
-}
+/** Failures after which another model may still answer: not when the task was cancelled or ran out of time. */
+const givesUp = (error: ProviderError, signals: CallSignals) =>
+  signals.timeIsUp || error.category === ErrorCategory.Cancelled;
 
-/** Aborts when a deadline (epoch ms) passes, at once if it already has; undefined when there is none. */
-function deadlineSignal(deadlineAt: number | undefined): AbortSignal | undefined {
-  if (deadlineAt === undefined) return undefined;
-  const left = deadlineAt - Date.now();
-  return left > 0 ? AbortSignal.timeout(left) : AbortSignal.abort();
+function breakerNote(breaker: BreakerSnapshot): string {
+  const since = new Date(breaker.openedAt).toISOString();
+  const state = breaker.state === 'half_open' ? 'half-open (its probe call is under way)' : 'open';
+  return `the circuit breaker of ${breaker.scope} ${breaker.id} is ${state} since ${since}: ${breaker.reason}`;
 }
 
 /**
- * Why a call failed. An abort is named by the signal that caused it, most decisive first: a cancelled analysis,
- * then its deadline, then the stage's time limit, then the call's own timeout; anything else is the provider's.
- */
-function failureOf(
-  model: string,
-  raw: unknown,
-  aborts: {
-    cancelled: AbortSignal;
-    deadline?: AbortSignal;
-    stageDeadline?: AbortSignal;
-    any: AbortSignal;
-    timeoutMs: number;
-  },
-): ProviderError {
-  if (aborts.cancelled.aborted)
-    return new ProviderError(ErrorCategory.Cancelled, `${model}: aborted, the analysis was cancelled`);
-  if (aborts.deadline?.aborted)
-    return new ProviderError(ErrorCategory.Cancelled, `${model}: aborted, the analysis deadline passed`);
-  if (aborts.stageDeadline?.aborted)
-    return new ProviderError(ErrorCategory.Timeout, `${model}: the stage's time limit passed`);
-  if (aborts.any.aborted)
-    return new ProviderError(ErrorCategory.Timeout, `${model} did not answer within ${aborts.timeoutMs} ms`);
-  return toProviderError(model, raw);
-}
-
-/**
- * The parsed JSON of a stage that asked for json output, or why it could not be read; nothing for text output.
- * A parse failure does not fail the call: the text is kept and the aggregate reports the model as unparsed.
- */
-function parsedOutput(
-  call: ModelCallJob,
-  text: string,
-  finishReason: string | null,
-): Pick<ModelCallResult, 'data' | 'dataError'> {
-  const output = call.options.output;
-  if (output?.format !== 'json') return {};
-  const parsed = parseModelJson(text, output.schema);
-  if (parsed.ok) return { data: parsed.data, dataError: null };
-  const cut = finishReason === 'length' ? ' (the answer was cut off at the output token limit)' : '';
-  return { data: null, dataError: `${parsed.error}${cut}` };
-}
-
-/**
- * Runs one model call. Retryable failures are thrown while attempts remain, so BullMQ backs off and retries;
- * otherwise a failure is returned as a failed result naming the model and category, so the stage completes.
+ * Runs one model-call task: the requested model, then its fallbacks, each through ModelAttemptService (cache,
+ * breakers, limits, call). A model whose breaker is open is passed over without a call; one that fails for good
+ * (a failure that is not retried, or its last attempt) hands over to the next fallback in the same attempt.
+ * Retryable failures are thrown while attempts remain, so BullMQ backs off and retries; otherwise a failure is
+ * returned as a failed result naming the model and category, so the stage completes.
  */
 @Injectable()
 export class ModelCallService {
   constructor(
+    private readonly attempts: ModelAttemptService,
     private readonly registry: ProviderRegistry,
-    private readonly pricing: PricingService,
     private readonly deltas: DeltaPublisher,
     private readonly cancellation: CancellationService,
+    @Inject(FALLBACK_CHAINS) private readonly fallbacks: FallbackChains,
     @Inject(APP_CONFIG) private readonly config: WorkerConfig,
     private readonly logger: PinoLogger,
   ) {}
 
   async run(call: ModelCallJob, attempt: AttemptInfo): Promise<ModelCallResult> {
     const started = performance.now();
-    const timeoutMs = Math.min(
-      call.options.timeoutMs ?? this.config.MODEL_CALL_TIMEOUT_MS,
-      this.config.MODEL_CALL_TIMEOUT_MS,
+    const signals = new CallSignals(call, this.config.MODEL_CALL_TIMEOUT_MS, this.cancellation.track(call.analysisId));
+    const stream = new AttemptStream(
+      (call.options.stream ?? true) ? this.deltas : undefined,
+      call,
+      attempt.attemptsMade + 1,
     );
-    const deadline = deadlineSignal(call.options.deadlineAt);
-    const stageDeadline = deadlineSignal(call.options.stageDeadlineAt);
-    const cancellation = this.cancellation.track(call.analysisId);
-    const signal = AbortSignal.any([
-      AbortSignal.timeout(timeoutMs),
-      cancellation.signal,
-      ...(deadline ? [deadline] : []),
-      ...(stageDeadline ? [stageDeadline] : []),
-    ]);
-    const stream = call.options.stream ?? true;
-    const sink = stream ? this.deltas.open(call.analysisId, call, attempt.attemptsMade + 1) : undefined;
-    // Not awaited: the answer travels in the job's result; the delta stream only mirrors it for live viewers.
-    const close = (outcome: DeltaOutcome) => void sink?.close(outcome);
+    const chain = [call.model, ...(this.fallbacks.get(call.model) ?? [])];
+    const lastAttempt = attempt.attemptsMade + 1 >= attempt.maxAttempts;
+    // How the requested model fared (its breaker, or its failure), then the first failure of any model.
+    let primary: { open?: BreakerSnapshot; failed?: ProviderError } = {};
+    let failed: ProviderError | undefined;
+    const notes: string[] = [];
     try {
       // A retry that starts after a deadline makes no call: the provider might answer before it sees the abort.
-      signal.throwIfAborted();
-      const { provider, model } = this.registry.resolve(call.model);
-      const response = await provider.complete(
-        {
-          model,
-          messages: call.messages,
-          temperature: call.options.temperature,
-          maxOutputTokens: call.options.maxOutputTokens,
-          output: call.options.output,
+      if (signals.timeIsUp) primary = { failed: signals.failure(call.model, undefined, signals.shared) };
+      failed = primary.failed;
+      for (let i = 0; i < chain.length && !(failed && givesUp(failed, signals)); i++) {
+        const model = chain[i];
+        if (i > 0 && !this.registry.has(model)) continue;
+        const outcome = await this.attempts.try(call, model, {
+          signals,
           stream,
-        },
-        signal,
-        { onDelta: sink && ((text) => sink.push(text)) },
-      );
-      const latencyMs = Math.round(performance.now() - started);
-      const usage = { ...response.usage, costUsd: this.pricing.costOf(call.model, response.usage) };
-      const parsed = parsedOutput(call, response.text, response.finishReason);
-      this.logger.info(
-        { model: call.model, stage: call.stage, sample: call.sample, latencyMs, usage, dataError: parsed.dataError },
-        'model call completed',
-      );
-      close('done');
-      return {
-        model: call.model,
-        sample: call.sample,
-        status: 'completed',
-        ...response,
-        usage,
-        error: null,
-        latencyMs,
-        ...parsed,
-      };
-    } catch (raw) {
-      const error = failureOf(call.model, raw, {
-        cancelled: cancellation.signal,
-        deadline,
-        stageDeadline,
-        any: signal,
-        timeoutMs,
-      });
-      // Past the analysis' or the stage's deadline nothing is retried: the stage has moved on without this call.
-      const willRetry =
-        !stageDeadline?.aborted &&
-        retryableCategories.has(error.category) &&
-        attempt.attemptsMade + 1 < attempt.maxAttempts;
-      this.logger.warn(
-        {
-          model: call.model,
-          stage: call.stage,
-          sample: call.sample,
-          category: error.category,
-          attempt: attempt.attemptsMade + 1,
-          willRetry,
-        },
-        `model call failed: ${error.message}`,
-      );
-      close(willRetry ? 'retrying' : 'failed');
-      if (willRetry) throw error;
-      const failure: OutputError = { category: error.category, message: error.message };
-      return {
-        model: call.model,
-        sample: call.sample,
-        status: 'failed',
-        text: null,
-        error: failure,
-        latencyMs: Math.round(performance.now() - started),
-        usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
-        finishReason: null,
-      };
+          // Once a model has failed for good, its fallbacks get one call each, in this attempt.
+          mayRetry: !lastAttempt && failed === undefined,
+          waitInPlace: failed !== undefined,
+          moreToTry: i < chain.length - 1,
+        });
+        if (outcome.kind === 'answered') return this.answered(call, model, outcome.result, notes[0], started);
+        if (outcome.kind === 'open') {
+          if (i === 0) primary = { open: outcome.breaker };
+          notes.push(`${model} (${ErrorCategory.CircuitOpen}): ${breakerNote(outcome.breaker)}`);
+        } else {
+          if (i === 0) primary = { failed: outcome.error };
+          failed ??= outcome.error;
+          notes.push(`${model} failed (${outcome.error.category}): ${outcome.error.message}`);
+        }
+      }
+      stream.finish('failed');
+      return this.failure(call, primary, notes, started);
     } finally {
-      cancellation.release();
+      signals.release();
     }
+  }
+
+  private answered(
+    call: ModelCallJob,
+    model: string,
+    result: ModelCallResult,
+    fallbackReason: string | undefined,
+    started: number,
+  ): ModelCallResult {
+    const latencyMs = Math.round(performance.now() - started);
+    const answered: ModelCallResult = {
+      ...result,
+      latencyMs,
+      ...(model !== call.model && { answeredBy: model, fallbackReason: validText(fallbackReason ?? '').text }),
+    };
+    this.logger.info(
+      {
+        model: call.model,
+        ...(answered.answeredBy && { answeredBy: answered.answeredBy, fallbackReason }),
+        stage: call.stage,
+        sample: call.sample,
+        latencyMs,
+        usage: answered.usage,
+        ...(answered.cached && { cached: true }),
+        ...(answered.repairedChars && { repairedChars: answered.repairedChars }),
+        dataError: answered.dataError,
+      },
+      'model call completed',
+    );
+    return answered;
+  }
+
+  /**
+   * The task's failure: the requested model's own when it was called, else `circuit_open` naming the breaker
+   * that stopped it, since when and why; what each fallback did follows in the message.
+   */
+  private failure(
+    call: ModelCallJob,
+    primary: { open?: BreakerSnapshot; failed?: ProviderError },
+    notes: string[],
+    started: number,
+  ): ModelCallResult {
+    const category = primary.failed?.category ?? ErrorCategory.CircuitOpen;
+    const head = primary.failed?.message ?? `${call.model}: ${primary.open ? breakerNote(primary.open) : 'not called'}`;
+    const rest = notes.slice(1);
+    const message = rest.length ? `${head}; no fallback answered (${rest.join('; ')})` : head;
+    return {
+      model: call.model,
+      sample: call.sample,
+      status: 'failed',
+      text: null,
+      error: { category, message: validText(message).text },
+      latencyMs: Math.round(performance.now() - started),
+      usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
+      finishReason: null,
+    };
   }
 }

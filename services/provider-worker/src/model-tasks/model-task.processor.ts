@@ -1,9 +1,10 @@
 import { Processor } from '@nestjs/bullmq';
 import { assertNever, type ModelCallResult, QueueName } from '@ultra/contracts';
 import { parseQueueJob, QueueProcessor } from '@ultra/platform';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { workerConfig } from '../config/worker.config';
+import { LimitWait } from './limit-wait';
 import { ModelCallService } from './model-call.service';
 import { providerBackoff } from './provider-backoff';
 
@@ -23,15 +24,26 @@ export class ModelTaskProcessor extends QueueProcessor {
     super();
   }
 
-  async process(job: Job): Promise<ModelCallResult> {
+  async process(job: Job, token?: string): Promise<ModelCallResult> {
     const item = parseQueueJob(job, QueueName.ModelTasks);
     const { data } = item;
     const bindings = { requestId: data.requestId, analysisId: data.analysisId, jobId: job.id, job: item.name };
     return this.logger.runInContext(
-      () => {
+      async () => {
         switch (item.name) {
           case 'model.call':
-            return this.calls.run(data, { attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 });
+            try {
+              return await this.calls.run(data, {
+                attemptsMade: job.attemptsMade,
+                maxAttempts: job.opts.attempts ?? 1,
+              });
+            } catch (error) {
+              if (!(error instanceof LimitWait)) throw error;
+              // Waits in BullMQ's delayed set, holding no worker slot; the attempt is not spent.
+              this.logger.info({ model: data.model, until: error.until }, `model call waits: ${error.message}`);
+              await job.moveToDelayed(error.until, token);
+              throw new DelayedError(error.message);
+            }
           default:
             return assertNever(item.name);
         }

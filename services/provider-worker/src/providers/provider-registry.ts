@@ -17,6 +17,11 @@ export class ProviderRegistry {
     this.byId = new Map(providers.map((p) => [p.id, p]));
   }
 
+  /** Whether this worker can call the model's provider (a fallback on a provider without a key is skipped). */
+  has(modelId: string): boolean {
+    return this.byId.has(parseModelId(modelId).provider);
+  }
+
   resolve(modelId: string): { provider: LlmProvider; model: string } {
     const { provider: providerId, name } = parseModelId(modelId);
     const provider = this.byId.get(providerId);

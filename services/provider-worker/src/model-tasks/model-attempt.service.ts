@@ -1,0 +1,144 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Injectable } from '@nestjs/common';
+import {
+  type BreakerSnapshot,
+  ErrorCategory,
+  type ModelCallJob,
+  type ModelCallResult,
+  retryableCategories,
+} from '@ultra/contracts';
+import { PinoLogger } from 'nestjs-pino';
+import { type CachedAnswer, ResponseCacheService } from '../cache/response-cache.service';
+import { ProviderError } from '../providers/llm-provider';
+import { breakerOutcome } from '../resilience/breaker-policy';
+import { BreakerService, type BreakerVerdict } from '../resilience/breaker.service';
+import { type LimitLease, ProviderLimitsService } from '../resilience/provider-limits.service';
+import type { AttemptStream } from './attempt-stream';
+import type { CallSignals } from './call-signals';
+import { LimitWait } from './limit-wait';
+import { ProviderCallService } from './provider-call.service';
+
+/** How one model fared for a task: it answered, its breaker was open (no call made), or it failed for good. */
+export type ModelAttempt =
+  | { kind: 'answered'; result: ModelCallResult }
+  | { kind: 'open'; breaker: BreakerSnapshot }
+  | { kind: 'failed'; error: ProviderError };
+
+export interface AttemptContext {
+  signals: CallSignals;
+  stream: AttemptStream;
+  /** Attempts remain and BullMQ may retry the task: a retryable failure is thrown rather than returned. */
+  mayRetry: boolean;
+  /** Wait for a provider's limits here rather than delaying the job (while moving on from a failed model). */
+  waitInPlace: boolean;
+  /** Another model may answer if this one fails (its delta stream then ends `retrying`). */
+  moreToTry: boolean;
+}
+
+/** A slot outlives its call by this much before it counts as abandoned by a dead worker. */
+const LEASE_MARGIN_MS = 5_000;
+
+function fromCache(call: ModelCallJob, cached: CachedAnswer): ModelCallResult {
+  return {
+    model: call.model,
+    sample: call.sample,
+    status: 'completed',
+    error: null,
+    latencyMs: 0,
+    ...cached,
+    usage: { ...cached.usage, costUsd: 0 },
+    cached: true,
+  };
+}
+
+/**
+ * One model's turn at a task, in order: the response cache, the model's and its provider's breakers, the
+ * provider's limits, the call, the breakers' bookkeeping, and the cache again for a completed answer.
+ */
+@Injectable()
+export class ModelAttemptService {
+  constructor(
+    private readonly cache: ResponseCacheService,
+    private readonly breakers: BreakerService,
+    private readonly limits: ProviderLimitsService,
+    private readonly calls: ProviderCallService,
+    private readonly logger: PinoLogger,
+  ) {}
+
+  async try(call: ModelCallJob, model: string, ctx: AttemptContext): Promise<ModelAttempt> {
+    const cacheKey = this.cache.keyOf(call, model);
+    const cached = await this.cache.get(cacheKey);
+    if (cached) {
+      ctx.stream.replay(cached.text);
+      return { kind: 'answered', result: fromCache(call, cached) };
+    }
+    const leaseMs = ctx.signals.timeoutMs + LEASE_MARGIN_MS;
+    // Waiting in place is bounded by one call's time too, so a task never waits on limits without end.
+    const waitBound = ctx.waitInPlace
+      ? Math.min(ctx.signals.waitDeadline, Date.now() + ctx.signals.timeoutMs)
+      : ctx.signals.waitDeadline;
+    for (;;) {
+      const verdict = await this.breakers.check(model, leaseMs);
+      if (verdict.open) return { kind: 'open', breaker: verdict.breaker };
+      const decision = await this.limits.acquire(model, call, leaseMs);
+      if (decision.granted) return this.call(call, model, cacheKey, verdict, decision.lease, ctx);
+      // A probe that does not happen now is handed back for another call to make.
+      await this.breakers.record(model, 'neutral', verdict.probes);
+      const until = Date.now() + decision.waitMs;
+      const waiting = `${model}: its provider is at its ${decision.limit} limit for ${decision.waitMs} ms`;
+      if (until > waitBound) {
+        const error = new ProviderError(ErrorCategory.RateLimit, `${waiting}, past the stage's time limit`);
+        return { kind: 'failed', error };
+      }
+      if (!ctx.waitInPlace) throw new LimitWait(until, waiting);
+      await sleep(decision.waitMs, undefined, { signal: ctx.signals.shared }).catch(() => undefined);
+      if (ctx.signals.timeIsUp) {
+        return { kind: 'failed', error: ctx.signals.failure(model, undefined, ctx.signals.shared) };
+      }
+    }
+  }
+
+  private async call(
+    call: ModelCallJob,
+    model: string,
+    cacheKey: string | undefined,
+    verdict: BreakerVerdict & { open: false },
+    lease: LimitLease,
+    ctx: AttemptContext,
+  ): Promise<ModelAttempt> {
+    const signal = ctx.signals.forCall();
+    const sink = ctx.stream.open();
+    try {
+      const result = await this.calls.complete(call, model, signal, sink);
+      lease.release(result.usage);
+      await this.breakers.record(model, 'success', verdict.probes);
+      this.cache.put(cacheKey, result);
+      sink?.end('done');
+      return { kind: 'answered', result };
+    } catch (raw) {
+      lease.release();
+      const error = ctx.signals.failure(model, raw, signal);
+      const outcome = breakerOutcome(error.category, ctx.signals.timeIsUp);
+      await this.breakers.record(model, outcome, verdict.probes, error.message);
+      if (error.category === ErrorCategory.RateLimit && error.retryAfterMs) {
+        await this.limits.coolDown(model, error.retryAfterMs);
+      }
+      // Past the analysis' or the stage's deadline nothing is retried: the stage has moved on without this call.
+      const willRetry = ctx.mayRetry && !ctx.signals.timeIsUp && retryableCategories.has(error.category);
+      this.logger.warn(
+        {
+          model: call.model,
+          calledModel: model,
+          stage: call.stage,
+          sample: call.sample,
+          category: error.category,
+          willRetry,
+        },
+        `model call failed: ${error.message}`,
+      );
+      sink?.end(willRetry || ctx.moreToTry ? 'retrying' : 'failed');
+      if (willRetry) throw error;
+      return { kind: 'failed', error };
+    }
+  }
+}

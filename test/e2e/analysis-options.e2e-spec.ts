@@ -56,9 +56,24 @@ describe('per-analysis options and parameters reach the vendor, through every se
 
   it('runs a pattern’s parameters: three moa layers make three rounds of calls', async () => {
     openai.requests.length = 0;
-    const view = await analyze({ prompt: 'Layers', pattern: 'moa', params: { layers: 3 } });
-    expect(view).toMatchObject({ status: 'completed', params: { layers: 3 } });
+    const view = await analyze({ prompt: 'Layers', pattern: 'moa', params: { layers: 3 }, cache: false });
+    expect(view).toMatchObject({ status: 'completed', params: { layers: 3 }, options: { cache: false } });
     expect(openai.requests).toHaveLength(3 * 3 + 1);
+  });
+
+  it('answers a call it has answered before from the response cache: marked, free, and not sent', async () => {
+    // The fake answers each model the same way, so moa's third layer asks exactly what its second asked.
+    openai.requests.length = 0;
+    const view = await analyze({ prompt: 'Layers again', pattern: 'moa', params: { layers: 3 } });
+    expect(view.status).toBe('completed');
+    expect(openai.requests).toHaveLength(3 * 2 + 1);
+    const [first, second, third] = view.stages.filter((s) => s.kind === 'generate');
+    expect(first.outputs.every((o) => !o.cached)).toBe(true);
+    expect(second.outputs.every((o) => !o.cached)).toBe(true);
+    expect(third.outputs.map((o) => o.cached)).toEqual([true, true, true]);
+    expect(third.outputs.map((o) => o.text)).toEqual(second.outputs.map((o) => o.text));
+    expect(third.usage.costUsd).toBe(0);
+    expect(second.usage.costUsd).toBeGreaterThan(0);
   });
 
   it('aborts the calls of a stage that runs past stageTimeoutMs, as timeouts, and goes on with the rest', async () => {

@@ -34,6 +34,8 @@ describe('GET /api/available-models', () => {
       name: 'alpha',
       displayName: 'Mock Alpha (concise analyst)',
       status: 'ready',
+      // From the catalog (config/models.json), in order.
+      fallbacks: expect.any(Array),
     });
     expect(models.find((m) => m.id === 'openai:gpt-4o')).toMatchObject({ provider: 'openai', status: 'needs_key' });
     for (const model of models) expect(model.status).toBe(model.provider === 'mock' ? 'ready' : 'needs_key');

@@ -5,7 +5,7 @@ import { AnalysesModule } from './analyses/analyses.module';
 import { AuthModule } from './auth/auth.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
-import { gatewayConfig, SERVICE_NAME } from './config/gateway.config';
+import { gatewayConfig, REDIS_COMMAND_TIMEOUT_MS, SERVICE_NAME } from './config/gateway.config';
 import { EstimateModule } from './estimate/estimate.module';
 import { HealthModule } from './health/health.module';
 import { gatewayDatabase } from './migrations/gateway-database';
@@ -16,7 +16,7 @@ import { PatternsModule } from './patterns/patterns.module';
   imports: [
     ConfigModule.forRoot(SERVICE_NAME, gatewayConfig),
     LoggingModule.forRoot(SERVICE_NAME),
-    QueueModule.forRoot(),
+    QueueModule.forRoot({ failFastMs: REDIS_COMMAND_TIMEOUT_MS }),
     DatabaseModule.forRoot(gatewayDatabase),
     AuthModule,
     CatalogModule,

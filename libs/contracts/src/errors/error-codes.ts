@@ -46,6 +46,8 @@ export const ApiErrorCode = {
   RerunNotPossible: 'rerun_not_possible',
   /** The same Idempotency-Key was sent before with a different request body (422). */
   IdempotencyConflict: 'idempotency_conflict',
+  /** A request with the same Idempotency-Key is still being answered (409); retry it to get that answer. */
+  IdempotencyInProgress: 'idempotency_in_progress',
   PayloadTooLarge: 'payload_too_large',
   ServiceUnavailable: 'service_unavailable',
   Internal: 'internal_error',

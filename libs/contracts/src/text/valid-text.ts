@@ -2,6 +2,7 @@
 export const REPLACEMENT_CHARACTER = '\uFFFD';
 
 // A high surrogate not followed by a low one, a low surrogate not preceded by a high one, or NUL.
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must be found
 const INVALID = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/g;
 
 export interface ValidText {

@@ -12,6 +12,9 @@ export interface HealthReport {
 
 const CHECK_TIMEOUT_MS = 1_000;
 
+/** A dependency check: resolves when the dependency answers, rejects (or takes over a second) when it does not. */
+export type HealthCheck = () => Promise<unknown>;
+
 async function probe(check: () => Promise<unknown>): Promise<CheckStatus> {
   try {
     await within(check(), CHECK_TIMEOUT_MS);
@@ -29,13 +32,16 @@ export class HealthService {
     @Optional() private readonly dataSource?: DataSource,
   ) {}
 
-  async report(): Promise<HealthReport> {
+  /** Redis, the database where there is one, and any `extra` checks (e.g. another service it calls), at once. */
+  async report(extra: Record<string, HealthCheck> = {}): Promise<HealthReport> {
     const dataSource = this.dataSource;
-    const [redis, database] = await Promise.all([
-      probe(() => this.redis.ping()),
-      dataSource ? probe(() => dataSource.query('SELECT 1')) : undefined,
-    ]);
-    const checks: Record<string, CheckStatus> = database ? { redis, database } : { redis };
+    const named = Object.entries<HealthCheck>({
+      redis: () => this.redis.ping(),
+      ...(dataSource && { database: () => dataSource.query('SELECT 1') }),
+      ...extra,
+    });
+    const statuses = await Promise.all(named.map(([, check]) => probe(check)));
+    const checks = Object.fromEntries(named.map(([name], i) => [name, statuses[i] ?? 'down']));
     const ok = Object.values(checks).every((s) => s === 'up');
     return { status: ok ? 'ok' : 'error', checks };
   }

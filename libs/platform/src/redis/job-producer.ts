@@ -1,7 +1,7 @@
 import { getFlowProducerToken, getQueueToken } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { InvalidJobError, type JobName, type JobOf, jobSchemas, queueOf } from '@ultra/contracts';
+import { InvalidJobError, type JobName, type JobOf, jobSchemas, QueueName, queueOf } from '@ultra/contracts';
 import type { FlowJob, FlowProducer, Job, JobsOptions, Queue } from 'bullmq';
 
 /** The flow producer every service that adds flows registers (`BullModule.registerFlowProducer({name})`). */
@@ -66,8 +66,26 @@ export function flowJob<N extends JobName>(
  * and the flow producer are the ones the service registered with BullModule, found by their tokens.
  */
 @Injectable()
-export class JobProducer {
+export class JobProducer implements OnApplicationBootstrap {
+  private readonly logger = new Logger(JobProducer.name);
+
   constructor(private readonly moduleRef: ModuleRef) {}
+
+  /**
+   * A queue's connection errors (Redis away, each reconnect attempt) are logged as warnings; without a listener
+   * BullMQ prints each one to stderr with its stack.
+   */
+  onApplicationBootstrap(): void {
+    for (const name of Object.values(QueueName)) {
+      let queue: Queue;
+      try {
+        queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+      } catch {
+        continue; // this service does not produce onto that queue
+      }
+      queue.on('error', (error: Error) => this.logger.warn(`queue ${name}: ${error.message}`));
+    }
+  }
 
   add<N extends JobName>(name: N, data: JobOf<N>, opts: JobAddOptions): Promise<Job> {
     return this.queue(name).add(name, validJobData(name, data), { ...jobOptions[name], ...opts });

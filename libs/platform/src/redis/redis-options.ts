@@ -8,6 +8,9 @@ export type RedisConnectionSettings = {
   tls?: object;
   maxRetriesPerRequest: number | null;
   enableReadyCheck: boolean;
+  enableOfflineQueue?: boolean;
+  commandTimeout?: number;
+  retryStrategy?: (attempt: number) => number;
 };
 
 /** Options from a redis:// or rediss:// URL; BullMQ needs options (not a client) to open its own connections. */
@@ -25,4 +28,31 @@ export function redisOptionsFromUrl(url: string): RedisConnectionSettings {
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
   };
+}
+
+/**
+ * For a service that answers requests and only produces jobs (the gateway): while Redis is unreachable a command
+ * fails at once instead of waiting in ioredis' offline queue for a reconnect, and one that gets no answer fails
+ * after `commandTimeoutMs`, so a request can answer 503 instead of hanging. The connection still reconnects by
+ * itself. Never for BullMQ workers: their blocking commands must wait (maxRetriesPerRequest null).
+ */
+export function failFastRedisOptions(url: string, commandTimeoutMs: number): RedisConnectionSettings {
+  return {
+    ...redisOptionsFromUrl(url),
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    commandTimeout: commandTimeoutMs,
+    // ioredis' own schedule, also for BullMQ's connections (whose default backs off to 20 s): requests succeed
+    // again within two seconds of Redis' return, however long it was away.
+    retryStrategy: (attempt) => Math.min(attempt * 50, 2_000),
+  };
+}
+
+const CONNECTION_ERROR =
+  /enableOfflineQueue|Connection is closed|Command timed out|MaxRetriesPerRequest|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|connect ENO/;
+
+/** Whether an error means Redis could not be reached (as opposed to a command Redis refused). */
+export function isRedisConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return error.name === 'MaxRetriesPerRequestError' || CONNECTION_ERROR.test(error.message);
 }

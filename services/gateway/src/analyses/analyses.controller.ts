@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { CurrentUser } from '../auth/current-user.decorator';
 import type { AuthUser } from '../auth/token-claims';
 import { RequestId } from '../common/request-id.decorator';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { AnalysesService } from './analyses.service';
 import { AnalysisCancelService, type CancelAccepted } from './analysis-cancel.service';
@@ -30,9 +31,13 @@ export class AnalysesController {
     private readonly reruns: AnalysisRerunService,
   ) {}
 
-  /** The body is validated by AnalysisRequestValidator, which gives each kind of mistake its own code. */
+  /**
+   * The body is validated by AnalysisRequestValidator, which gives each kind of mistake its own code. With an
+   * Idempotency-Key, a repeat within IDEMPOTENCY_TTL_S gets the first answer (the same analysis).
+   */
   @Post('analyze')
   @HttpCode(HttpStatus.ACCEPTED)
+  @Idempotent('analyze')
   analyze(
     @Body() body: unknown,
     @CurrentUser() user: AuthUser,
@@ -64,6 +69,7 @@ export class AnalysesController {
   /** 202: a new analysis that reuses the source's runs before `fromStage` and runs the rest. */
   @Post('analyses/:id/rerun')
   @HttpCode(HttpStatus.ACCEPTED)
+  @Idempotent('rerun')
   rerun(
     @Param('id') id: string,
     @Body(new ZodValidationPipe(rerunRequestSchema)) body: RerunRequest,

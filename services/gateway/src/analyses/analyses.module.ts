@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { QueueName } from '@ultra/contracts';
 import { CatalogModule } from '../catalog/catalog.module';
 import { EstimateModule } from '../estimate/estimate.module';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { PatternsModule } from '../patterns/patterns.module';
 import { AnalysesController } from './analyses.controller';
 import { AnalysesService } from './analyses.service';
@@ -18,7 +19,9 @@ import { ResultsClient } from './results.client';
     PatternsModule,
     AnalysisRequestModule,
     EstimateModule,
-    BullModule.registerQueue({ name: QueueName.Analyses }),
+    IdempotencyModule,
+    // Results: a cancel adds a delayed analysis.terminate, so the analysis ends even if no orchestrator holds it.
+    BullModule.registerQueue({ name: QueueName.Analyses }, { name: QueueName.Results }),
   ],
   controllers: [AnalysesController],
   providers: [AnalysesService, AnalysisCancelService, AnalysisRerunService, ResultsClient, AnalysisJobsProducer],

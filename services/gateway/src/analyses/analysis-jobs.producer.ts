@@ -3,8 +3,8 @@ import { type AnalysisStartJob, InvalidJobError } from '@ultra/contracts';
 import { JobProducer, within } from '@ultra/platform';
 import { ServiceUnavailableException } from '../common/api-exception';
 
-/** How long a request waits for Redis to take a job before the caller is told to retry. */
-export const QUEUE_ADD_TIMEOUT_MS = 5_000;
+/** How long a request waits for Redis to take a job before the caller is told to retry (503 within a second). */
+export const QUEUE_ADD_TIMEOUT_MS = 1_000;
 
 /**
  * The gateway's one way onto the `analyses` queue, through the platform's typed producer (queue, options and

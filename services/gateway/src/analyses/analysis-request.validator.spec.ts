@@ -1,6 +1,8 @@
 import { type PatternSpec, patternSpecSchema } from '@ultra/contracts';
 import { ApiException } from '../common/api-exception';
+import { BreakerSnapshots, type BreakerStatus } from '../catalog/breaker-status.service';
 import { CatalogService } from '../catalog/catalog.service';
+import { ModelPreflight } from '../catalog/model-preflight.service';
 import { ProviderAvailability } from '../catalog/provider-availability';
 import { gatewayConfig } from '../config/gateway.config';
 import { loadPatterns } from '../patterns/pattern-files';
@@ -64,10 +66,17 @@ const users = {
 
 // The built-ins were checked at the default limit; this validator allows fewer calls, to test the limit.
 const registry = new PatternRegistry(loadPatterns({ ...config, MAX_CALLS_PER_ANALYSIS: 64 }), users);
+const availability = new ProviderAvailability(config);
+const catalog = new CatalogService(config, availability);
+// Every breaker closed: the breakers' part of preflight is tested against Redis in preflight.int-spec.ts.
+const closedBreakers = {
+  snapshots: () => Promise.resolve(new BreakerSnapshots(new Map(), Date.now())),
+} as unknown as BreakerStatus;
 const validator = new AnalysisRequestValidator(
   config,
-  new CatalogService(config, new ProviderAvailability(config)),
+  catalog,
   registry,
+  new ModelPreflight(catalog, availability, closedBreakers),
 );
 const builtin = (id: string): PatternSpec => registry.builtin(id)!;
 
@@ -133,6 +142,20 @@ describe('AnalysisRequestValidator', () => {
     ).toBeUndefined();
   });
 
+  it('keeps the top-level cache flag with the options, and accepts surrogate pairs (emoji)', async () => {
+    const off = await validator.validate(
+      { prompt: 'why 😀', models: ['mock:alpha'], options: { temperature: 0.5 }, cache: false },
+      alice,
+    );
+    expect(off).toMatchObject({ prompt: 'why 😀', options: { temperature: 0.5, cache: false } });
+    expect((await validator.validate({ prompt: 'q', models: ['mock:alpha'], cache: true }, alice)).options).toEqual({
+      cache: true,
+    });
+    expect((await rejection({ prompt: 'q', models: ['mock:alpha'], cache: 'no' })).message).toContain(
+      'cache must be true or false',
+    );
+  });
+
   it('resolves the caller’s own pattern, and nobody else’s', async () => {
     const body = { prompt: 'q', models: ['mock:alpha'], pattern: 'brainstorm', params: { rounds: 2 } };
     expect(await validator.validate(body, alice)).toMatchObject({
@@ -177,6 +200,20 @@ describe('AnalysisRequestValidator', () => {
       'validation_failed',
       'prompt',
       'prompt must not contain NUL characters (U+0000)',
+    ],
+    [
+      'a prompt with a lone high surrogate',
+      { prompt: 'ab\ud800', models: ['mock:alpha'] },
+      'validation_failed',
+      'prompt',
+      'prompt must be valid Unicode: it holds a lone UTF-16 surrogate (U+D800 at character 2)',
+    ],
+    [
+      'a prompt with a lone low surrogate',
+      { prompt: '\udc00 and 😀', models: ['mock:alpha'] },
+      'validation_failed',
+      'prompt',
+      'lone UTF-16 surrogate (U+DC00 at character 0)',
     ],
     ['no models', { prompt: 'q', models: [] }, 'validation_failed', 'models', 'at least one model'],
     ['missing models', { prompt: 'q' }, 'validation_failed', 'models', 'array of model ids'],

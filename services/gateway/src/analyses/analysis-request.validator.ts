@@ -8,6 +8,7 @@ import {
   checkParams,
   DEFAULT_PATTERN,
   modelIdSchema,
+  type ModelInfo,
   type PatternSpec,
   paramValues,
 } from '@ultra/contracts';
@@ -16,6 +17,7 @@ import type { z } from 'zod';
 import { ApiException, type Problem, ValidationFailedException } from '../common/api-exception';
 import type { GatewayConfig } from '../config/gateway.config';
 import { CatalogService } from '../catalog/catalog.service';
+import { ModelPreflight } from '../catalog/model-preflight.service';
 import { summaryOf } from '../common/zod-validation.pipe';
 import { PatternRegistry } from '../patterns/pattern-registry';
 
@@ -50,6 +52,26 @@ function problemOf(issue: Issue, body: unknown): Problem {
     message = `${message} (got ${value.length})`;
   }
   return { path, message };
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Text fields that are stored and sent to models must be valid Unicode: a lone UTF-16 surrogate (JSON "\ud800")
+ * cannot be stored in Postgres, like NUL, which the contract schema already refuses.
+ */
+function surrogateProblems(body: unknown): Problem[] {
+  const prompt = valueAt(body, ['prompt']);
+  if (typeof prompt !== 'string') return [];
+  const at = prompt.search(LONE_SURROGATE);
+  if (at < 0) return [];
+  const unit = prompt.charCodeAt(at).toString(16).toUpperCase();
+  return [
+    {
+      path: 'prompt',
+      message: `prompt must be valid Unicode: it holds a lone UTF-16 surrogate (U+${unit} at character ${at})`,
+    },
+  ];
 }
 
 function fail(code: ApiErrorCode, problems: Problem[]): never {
@@ -88,6 +110,7 @@ export class AnalysisRequestValidator {
     @Inject(APP_CONFIG) config: GatewayConfig,
     private readonly catalog: CatalogService,
     private readonly patterns: PatternRegistry,
+    private readonly preflight: ModelPreflight,
   ) {
     this.schema = analyzeRequestSchema(config.MAX_PROMPT_CHARS);
     this.maxCalls = config.MAX_CALLS_PER_ANALYSIS;
@@ -101,12 +124,13 @@ export class AnalysisRequestValidator {
   /** As validate, with the caller's cost limit beside the analysis. */
   async validateRequest(body: unknown, userId: string): Promise<ValidatedAnalyzeRequest> {
     const parsed = this.schema.safeParse(body);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => problemOf(issue, body));
-      throw new ValidationFailedException(summaryOf(problems), problems);
-    }
-    const { prompt, models, ultraModel = models[0], pattern = DEFAULT_PATTERN, maxCostUsd } = parsed.data;
-    this.checkModels(models);
+    const problems = [
+      ...(parsed.success ? [] : parsed.error.issues.map((issue) => problemOf(issue, body))),
+      ...surrogateProblems(body),
+    ];
+    if (!parsed.success || problems.length) throw new ValidationFailedException(summaryOf(problems), problems);
+    const { prompt, models, ultraModel = models[0], pattern = DEFAULT_PATTERN, maxCostUsd, cache } = parsed.data;
+    await this.checkModels(models, userId);
     if (ultraModel === undefined || !models.includes(ultraModel)) {
       fail(ApiErrorCode.ValidationFailed, [
         { path: 'ultraModel', message: `ultraModel ${quote(ultraModel)} is not among models (${quoted(models)})` },
@@ -120,9 +144,10 @@ export class AnalysisRequestValidator {
       ]);
     }
     const patternSpec = resolved.spec;
-    this.checkModels([], patternSpec);
+    await this.checkModels([], userId, patternSpec);
     const params = this.paramsOf(patternSpec, parsed.data.params, models.length);
-    const options: AnalysisOptions = parsed.data.options ?? {};
+    // The top-level `cache` travels with the other per-analysis options, so reruns keep it.
+    const options: AnalysisOptions = { ...parsed.data.options, ...(cache !== undefined && { cache }) };
     return { spec: { prompt, models, ultraModel, pattern, patternSpec, params, options }, maxCostUsd };
   }
 
@@ -152,12 +177,13 @@ export class AnalysisRequestValidator {
   }
 
   /**
-   * Every model of the analysis, and every model its pattern names itself, must be known and ready; unknown ones
-   * are reported before unavailable ones.
+   * Preflight: every model of the analysis, and every model its pattern names itself, must be known and usable
+   * (a key for its provider; not behind an open breaker unless a fallback can answer; see ModelReadiness).
+   * Unknown ones are reported before unusable ones, and need no Redis read.
    */
-  checkModels(models: readonly string[], spec?: PatternSpec): void {
+  async checkModels(models: readonly string[], userId: string, spec?: PatternSpec): Promise<void> {
     const unknown: Problem[] = [];
-    const unavailable: Problem[] = [];
+    const known: { path: string; model: ModelInfo; by: string }[] = [];
     const named = [
       ...models.map((model, index) => ({ path: `models.${index}`, model, by: '' })),
       ...(spec ? modelsNamedBy(spec) : []).map(({ path, model }) => ({
@@ -167,7 +193,6 @@ export class AnalysisRequestValidator {
       })),
     ];
     for (const { path, model: id, by } of named) {
-      const is = by ? ', which is' : ' is';
       if (!modelIdSchema.safeParse(id).success) {
         unknown.push({
           path,
@@ -178,14 +203,18 @@ export class AnalysisRequestValidator {
       const model = this.catalog.find(id);
       if (!model) {
         unknown.push({ path, message: `${by}unknown model ${quote(id)}: GET /api/available-models lists the models` });
-      } else if (model.status !== 'ready') {
-        unavailable.push({
-          path,
-          message: `${by}model ${quote(id)}${is} unavailable: provider "${model.provider}" is not configured (${model.status})`,
-        });
+      } else {
+        known.push({ path, model, by });
       }
     }
     if (unknown.length) fail(ApiErrorCode.UnknownModel, unknown);
+    if (!known.length) return;
+    const readiness = await this.preflight.readiness(userId);
+    const unavailable = known.flatMap(({ path, model, by }): Problem[] => {
+      const reason = readiness.unusable(model);
+      const is = by ? ', which is' : ' is';
+      return reason ? [{ path, message: `${by}model ${quote(model.id)}${is} unavailable: ${reason}` }] : [];
+    });
     if (unavailable.length) fail(ApiErrorCode.ModelUnavailable, unavailable);
   }
 }

@@ -58,7 +58,7 @@ export class AnalysisRerunService {
       const message = `ultraModel "${ultraModel}" is not among the analysis' models (${quoted(source.models)})`;
       throw new ValidationFailedException(message, [{ path: 'ultraModel', message }]);
     }
-    this.validator.checkModels(source.models, patternSpec);
+    await this.validator.checkModels(source.models, userId, patternSpec);
     // The source's values stand unless the caller overrides them; only declared ones, in case the pattern was
     // re-read from its file (an analysis stored before patterns were).
     const kept = Object.entries(source.params).filter(([name]) => Object.hasOwn(patternSpec.params, name));

@@ -1,13 +1,16 @@
 import { Controller, Get } from '@nestjs/common';
 import type { ModelInfo } from '@ultra/contracts';
-import { CatalogService } from './catalog.service';
+import { CurrentUser } from '../auth/current-user.decorator';
+import type { AuthUser } from '../auth/token-claims';
+import { ModelPreflight } from './model-preflight.service';
 
 @Controller('available-models')
 export class CatalogController {
-  constructor(private readonly catalog: CatalogService) {}
+  constructor(private readonly preflight: ModelPreflight) {}
 
+  /** Each model with its fallbacks; `degraded` (and why) while its breaker or its provider's is not closed. */
   @Get()
-  list(): { models: ModelInfo[] } {
-    return { models: this.catalog.list() };
+  async list(@CurrentUser() user: AuthUser): Promise<{ models: ModelInfo[] }> {
+    return { models: await this.preflight.list(user.id) };
   }
 }

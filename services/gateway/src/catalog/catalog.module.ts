@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
+import { BreakerStatus } from './breaker-status.service';
 import { CatalogController } from './catalog.controller';
 import { CatalogService } from './catalog.service';
+import { ModelPreflight } from './model-preflight.service';
 import { ProviderAvailability } from './provider-availability';
 
 @Module({
   controllers: [CatalogController],
-  providers: [CatalogService, ProviderAvailability],
-  exports: [CatalogService],
+  providers: [CatalogService, ProviderAvailability, BreakerStatus, ModelPreflight],
+  exports: [CatalogService, ModelPreflight],
 })
 export class CatalogModule {}

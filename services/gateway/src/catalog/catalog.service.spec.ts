@@ -65,6 +65,7 @@ describe('ProviderAvailability', () => {
       name: 'llama3.2',
       displayName: 'ollama llama3.2',
       status: 'ready',
+      fallbacks: [],
     });
     expect(models.find((m) => m.id === 'groq:x')?.status).toBe('needs_key');
   });
@@ -81,17 +82,32 @@ describe('CatalogService', () => {
       name: 'alpha',
       displayName: 'Mock Alpha (concise analyst)',
       status: 'ready',
+      fallbacks: expect.any(Array),
     });
   });
 
   it('splits ids and derives each status from the provider', () => {
     const catalog = catalogFrom({ models: [entry('mock:a'), entry('openai:gpt-x')] });
     expect(catalog.list()).toEqual([
-      { id: 'mock:a', provider: 'mock', name: 'a', displayName: 'mock:a', status: 'ready' },
-      { id: 'openai:gpt-x', provider: 'openai', name: 'gpt-x', displayName: 'openai:gpt-x', status: 'needs_key' },
+      { id: 'mock:a', provider: 'mock', name: 'a', displayName: 'mock:a', status: 'ready', fallbacks: [] },
+      {
+        id: 'openai:gpt-x',
+        provider: 'openai',
+        name: 'gpt-x',
+        displayName: 'openai:gpt-x',
+        status: 'needs_key',
+        fallbacks: [],
+      },
     ]);
     expect(catalog.find('openai:gpt-x')?.status).toBe('needs_key');
     expect(catalog.find('openai:nope')).toBeUndefined();
+  });
+
+  it('carries each model’s fallbacks, in order', () => {
+    const catalog = catalogFrom({
+      models: [{ ...entry('openai:gpt-x'), fallbacks: ['mock:b', 'mock:a'] }, entry('mock:a'), entry('mock:b')],
+    });
+    expect(catalog.find('openai:gpt-x')?.fallbacks).toEqual(['mock:b', 'mock:a']);
   });
 
   it.each([

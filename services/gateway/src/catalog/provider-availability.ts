@@ -16,6 +16,14 @@ export class ProviderAvailability {
     this.providers = new Map(providerSettings(config).map((p) => [p.id, p]));
   }
 
+  /**
+   * Whether calls to `provider` on behalf of this user have a key: the one place preflight asks. Today the
+   * server's keys; a user's own keys (BYOK) are to be consulted here.
+   */
+  hasKey(provider: string, _userId: string): boolean {
+    return this.statusOf(provider) === 'ready';
+  }
+
   statusOf(provider: string): ModelStatus {
     if (provider === BuiltInProvider.Mock) return 'ready';
     return this.providers.get(provider)?.ready ? 'ready' : 'needs_key';

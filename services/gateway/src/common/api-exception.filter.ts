@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiErrorCode, type ApiErrorBody } from '@ultra/contracts';
+import { isRedisConnectionError } from '@ultra/platform';
 import { ApiException } from './api-exception';
 
 export interface ApiErrorResponse {
@@ -49,6 +50,11 @@ export function toApiError(exception: unknown): ApiErrorResponse {
     // A framework 5xx may carry internals; the client gets a generic message and the log gets the rest.
     const message = code === ApiErrorCode.Internal ? 'internal error' : messageOf(exception);
     return { status, body: { error: { code, message } } };
+  }
+  // Redis clients fail fast while Redis is unreachable (QueueModule failFastMs): that is an outage, not a bug.
+  if (isRedisConnectionError(exception)) {
+    const message = 'Redis is unavailable, try again shortly';
+    return { status: 503, body: { error: { code: ApiErrorCode.ServiceUnavailable, message } } };
   }
   return { status: 500, body: { error: { code: ApiErrorCode.Internal, message: 'internal error' } } };
 }

@@ -16,6 +16,7 @@ export const statusOfCode = {
   analysis_ended: 409,
   pattern_exists: 409,
   rerun_not_possible: 409,
+  idempotency_in_progress: 409,
   payload_too_large: 413,
   idempotency_conflict: 422,
   internal_error: 500,

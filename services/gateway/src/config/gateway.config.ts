@@ -52,6 +52,15 @@ export const gatewayConfig = z
       .transform((dir) => (dir === undefined ? undefined : resolve(dir))),
     /** Model calls one analysis may make; a pattern must stay within it at its largest parameters. */
     MAX_CALLS_PER_ANALYSIS: z.coerce.number().int().min(1).max(10_000).default(64),
+    /** How long an Idempotency-Key stays bound to the answer it got (seconds). */
+    IDEMPOTENCY_TTL_S: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 86_400)
+      .default(86_400),
+    /** After a cancel, how long the orchestrator has to end the analysis before results ends it regardless. */
+    CANCEL_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV !== 'production') return;
@@ -75,6 +84,12 @@ export const gatewayConfig = z
   }));
 
 export type GatewayConfig = z.infer<typeof gatewayConfig>;
+
+/**
+ * Every Redis command of the gateway (its job producer's included) fails at once while Redis is unreachable and
+ * after this long without an answer, so a request answers 503 within a second instead of hanging.
+ */
+export const REDIS_COMMAND_TIMEOUT_MS = 800;
 
 /** What the migration CLI needs: only the database, so it runs without the gateway's secrets. */
 export const migrateConfig = z.object({ ...databaseEnv });

@@ -54,6 +54,9 @@ export class StageLauncher {
           ...(plan.temperature !== undefined && { temperature: plan.temperature }),
           ...(plan.maxOutputTokens !== undefined && { maxOutputTokens: plan.maxOutputTokens }),
           ...(plan.output && { output: plan.output }),
+          ...(state.spec.options.cache === false && { cache: false }),
+          // Calls run on the server's keys; a user's own keys (a later issue) will get a scope of their own.
+          keyScope: 'server',
         },
       };
       return flowJob('model.call', call, {

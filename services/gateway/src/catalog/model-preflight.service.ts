@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import type { ModelInfo } from '@ultra/contracts';
+import { type BreakerSnapshots, BreakerStatus, describeBreaker } from './breaker-status.service';
+import { CatalogService } from './catalog.service';
+import { ProviderAvailability } from './provider-availability';
+
+/** Whether each model of the catalog can take calls for one user now: keys and circuit breakers. */
+export class ModelReadiness {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly availability: ProviderAvailability,
+    private readonly breakers: BreakerSnapshots,
+    private readonly userId: string,
+  ) {}
+
+  /** The model as `/api/available-models` shows it to this user: `degraded`, with the reason, behind a breaker. */
+  info(model: ModelInfo): ModelInfo {
+    if (!this.hasKey(model)) return { ...model, status: 'needs_key' };
+    const breaker = this.breakers.of(model);
+    if (breaker) return { ...model, status: 'degraded', reason: describeBreaker(breaker) };
+    return { ...model, status: 'ready' };
+  }
+
+  /**
+   * Why a known model cannot be used for an analysis, or undefined when it can: its provider has no key, or an
+   * open breaker makes its calls fail fast and none of its fallbacks exists, has a key and has a closed breaker.
+   */
+  unusable(model: ModelInfo): string | undefined {
+    if (!this.hasKey(model)) return `provider "${model.provider}" is not configured (needs_key)`;
+    const blocking = this.breakers.blocking(model);
+    if (!blocking) return undefined;
+    const fallbacks = model.fallbacks.map((id) => ({ id, problem: this.fallbackProblem(id) }));
+    if (fallbacks.some(({ problem }) => problem === undefined)) return undefined;
+    const why = fallbacks.length
+      ? `none of its fallbacks can answer (${fallbacks.map(({ id, problem }) => `"${id}" ${problem}`).join('; ')})`
+      : 'it has no fallbacks';
+    return `${describeBreaker(blocking)}, and ${why}`;
+  }
+
+  private fallbackProblem(id: string): string | undefined {
+    const fallback = this.catalog.find(id);
+    if (!fallback) return 'is not in the catalog';
+    if (!this.hasKey(fallback)) return `needs a key (provider "${fallback.provider}" is not configured)`;
+    const breaker = this.breakers.of(fallback);
+    return breaker ? `is degraded: ${describeBreaker(breaker)}` : undefined;
+  }
+
+  private hasKey(model: ModelInfo): boolean {
+    return this.availability.hasKey(model.provider, this.userId);
+  }
+}
+
+/**
+ * The one place that decides whether models can be used: the catalog, the keys (ProviderAvailability) and the
+ * breakers the provider-workers share in Redis. Read once per request; the breaker read is cached for a second.
+ */
+@Injectable()
+export class ModelPreflight {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly availability: ProviderAvailability,
+    private readonly breakers: BreakerStatus,
+  ) {}
+
+  async readiness(userId: string): Promise<ModelReadiness> {
+    return new ModelReadiness(this.catalog, this.availability, await this.breakers.snapshots(), userId);
+  }
+
+  /** `GET /api/available-models` for this user. */
+  async list(userId: string): Promise<ModelInfo[]> {
+    const readiness = await this.readiness(userId);
+    return this.catalog.list().map((model) => readiness.info(model));
+  }
+}

@@ -3,3 +3,4 @@ export * from './openai.fake';
 export * from './anthropic.fake';
 export * from './gemini.fake';
 export * from './mistral.fake';
+export * from './faults';

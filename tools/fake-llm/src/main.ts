@@ -1,8 +1,10 @@
 // `npm run fake-llm [port]`: all four vendor fakes on fixed ports, for offline development and benchmarks. Point
 // Ultra at them with the base URLs printed below; every request gets a plausible streamed or plain reply, shaped by
 // FAKE_LATENCY_MS (before answering), FAKE_CHUNK_DELAY_MS (between streamed chunks) and FAKE_ERROR_RATE (0–1, a 503).
+// FAKE_FAULT_RATE (0–1) fails that fraction of calls with every kind of fault instead (see faults.ts).
 import { FakeAnthropicServer } from './anthropic.fake';
 import type { FakeVendorServer } from './fake-server';
+import { FaultInjector } from './faults';
 import { FakeGeminiServer } from './gemini.fake';
 import { FakeMistralServer } from './mistral.fake';
 import { FakeOpenAiServer } from './openai.fake';
@@ -19,7 +21,10 @@ async function main(): Promise<void> {
   const latencyMs = Number(process.env.FAKE_LATENCY_MS ?? 0);
   const chunkDelayMs = Number(process.env.FAKE_CHUNK_DELAY_MS ?? 0);
   const errorRate = Number(process.env.FAKE_ERROR_RATE ?? 0);
+  const faultRate = Number(process.env.FAKE_FAULT_RATE ?? 0);
+  const faults = new FaultInjector({ rate: faultRate, success: { latencyMs, chunkDelayMs } });
   for (const [, fake] of fakes) {
+    if (faultRate > 0) fake.reply(faults.rule(fake.vendor));
     fake.reply(() =>
       Math.random() < errorRate
         ? { status: 503, errorMessage: 'simulated outage (FAKE_ERROR_RATE)' }

@@ -72,7 +72,7 @@ describe('rerun: a new analysis that reuses the stored stages before fromStage, 
     const synthesis = rerun.stages.find((s) => s.id === 'ultra')!.outputs;
     expect(synthesis).toEqual([expect.objectContaining({ model: 'openai:gpt-4.1', status: 'completed' })]);
     expect(synthesis[0].reused).toBeUndefined();
-    expect(rerun.usage.costUsd).toBeLessThan(source.usage.costUsd);
+    expect(rerun.usage.costUsd).toBeLessThan(source.usage.costUsd!);
   });
 
   it('gives a failed synthesis a new chairman without repeating any earlier call', async () => {

@@ -10,7 +10,8 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-async function pings(url: string): Promise<boolean> {
+/** Whether a Redis answers PING at `url`. */
+export async function pings(url: string): Promise<boolean> {
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   try {
     await client.connect();

@@ -8,7 +8,43 @@ import { ServiceProcess } from './service-process';
 
 const execFileAsync = promisify(execFile);
 const root = resolve(__dirname, '../..');
-const dist = (service: string, file = 'main.js') => resolve(root, 'services', service, 'dist', file);
+/** The built script of a service: its main.js, or another file of its dist/ such as migrate.js. */
+export const dist = (service: string, file = 'main.js') => resolve(root, 'services', service, 'dist', file);
+
+export interface StackBacking {
+  redisUrl: string;
+  queuePrefix: string;
+  databaseUrl: string;
+}
+
+/** What every service of a stack runs with: its Redis and database, free ports for the gateway and results. */
+export async function stackEnv(backing: StackBacking, extra: Record<string, string>): Promise<Record<string, string>> {
+  const [gatewayPort, resultsPort] = [await freePort(), await freePort()];
+  return {
+    REDIS_URL: backing.redisUrl,
+    QUEUE_PREFIX: backing.queuePrefix,
+    DATABASE_URL: backing.databaseUrl,
+    DATABASE_POOL_SIZE: '4',
+    LOG_LEVEL: 'info',
+    PORT: String(gatewayPort),
+    HOST: '127.0.0.1',
+    RESULTS_PORT: String(resultsPort),
+    RESULTS_URL: `http://127.0.0.1:${resultsPort}`,
+    JWT_SECRET: 'test-secret-of-sufficient-length-0123456789',
+    NODE_ENV: 'test',
+    ...extra,
+  };
+}
+
+/** The migrations of results and gateway; asynchronously, as the embedded Postgres fallback answers from this process. */
+export async function migrateStack(env: Record<string, string>): Promise<void> {
+  for (const service of ['results', 'gateway']) {
+    await execFileAsync(process.execPath, [dist(service, 'migrate.js')], {
+      env: { ...process.env, ...env },
+      timeout: 60_000,
+    });
+  }
+}
 
 export interface StackOptions {
   workers?: number;
@@ -34,32 +70,13 @@ export class TestStack {
 
   static async start(options: StackOptions = {}): Promise<TestStack> {
     const [redis, database] = await Promise.all([useTestRedis(), createTestDatabase()]);
-    const [gatewayPort, resultsPort] = [await freePort(), await freePort()];
-    const env: Record<string, string> = {
-      REDIS_URL: redis.url,
-      QUEUE_PREFIX: redis.prefix,
-      DATABASE_URL: database.url,
-      DATABASE_POOL_SIZE: '4',
-      LOG_LEVEL: 'info',
-      PORT: String(gatewayPort),
-      HOST: '127.0.0.1',
-      RESULTS_PORT: String(resultsPort),
-      RESULTS_URL: `http://127.0.0.1:${resultsPort}`,
-      JWT_SECRET: 'test-secret-of-sufficient-length-0123456789',
-      MOCK_LATENCY_MS: '20',
-      MODEL_CALL_BACKOFF_MS: '50',
-      NODE_ENV: 'test',
-      ...options.env,
-    };
-    const stack = new TestStack(`http://127.0.0.1:${gatewayPort}`, env, redis, database);
+    const env = await stackEnv(
+      { redisUrl: redis.url, queuePrefix: redis.prefix, databaseUrl: database.url },
+      { MOCK_LATENCY_MS: '20', MODEL_CALL_BACKOFF_MS: '50', ...options.env },
+    );
+    const stack = new TestStack(`http://127.0.0.1:${env.PORT}`, env, redis, database);
     try {
-      // Asynchronously: the embedded Postgres fallback answers from this very process.
-      for (const service of ['results', 'gateway']) {
-        await execFileAsync(process.execPath, [dist(service, 'migrate.js')], {
-          env: { ...process.env, ...env },
-          timeout: 60_000,
-        });
-      }
+      await migrateStack(env);
     } catch (error) {
       await stack.stop();
       throw error;

@@ -3,23 +3,10 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client } from 'pg';
+import { reachable } from '../../support/database';
 import { freePort } from '../../support/ports';
 
 const script = resolve(__dirname, '../../../scripts/embedded-postgres.js');
-
-async function answers(url: string): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 /**
  * The embedded Postgres that `npm start` runs (scripts/embedded-postgres.js: PGlite behind its socket server), on
@@ -51,7 +38,7 @@ export class ChaosPostgres {
     child.stdout.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     const deadline = Date.now() + 60_000;
-    while (!(await answers(this.url))) {
+    while (!(await reachable(this.url, 1_000))) {
       if (child.exitCode !== null) throw new Error(`embedded postgres exited with ${child.exitCode}:\n${this.output}`);
       if (Date.now() > deadline) throw new Error(`embedded postgres did not answer within 60 s:\n${this.output}`);
       await new Promise((r) => setTimeout(r, 100));

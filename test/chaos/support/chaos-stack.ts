@@ -1,20 +1,10 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { freePort } from '../../support/ports';
 import { ServiceProcess } from '../../support/service-process';
-
-const execFileAsync = promisify(execFile);
-const root = resolve(__dirname, '../../..');
-const dist = (service: string, file = 'main.js') => resolve(root, 'services', service, 'dist', file);
+import { dist, migrateStack, type StackBacking, stackEnv } from '../../support/stack';
 
 type CoreService = 'results' | 'orchestrator' | 'gateway';
 const CORE: CoreService[] = ['results', 'orchestrator', 'gateway'];
 
-export interface ChaosStackOptions {
-  redisUrl: string;
-  queuePrefix: string;
-  databaseUrl: string;
+export interface ChaosStackOptions extends StackBacking {
   workers: number;
   /** Extra environment for every service: the vendor fakes, the scenario's settings. */
   env: Record<string, string>;
@@ -37,29 +27,9 @@ export class ChaosStack {
   ) {}
 
   static async start(options: ChaosStackOptions): Promise<ChaosStack> {
-    const [gatewayPort, resultsPort] = [await freePort(), await freePort()];
-    const env: Record<string, string> = {
-      REDIS_URL: options.redisUrl,
-      QUEUE_PREFIX: options.queuePrefix,
-      DATABASE_URL: options.databaseUrl,
-      DATABASE_POOL_SIZE: '4',
-      LOG_LEVEL: 'info',
-      PORT: String(gatewayPort),
-      HOST: '127.0.0.1',
-      RESULTS_PORT: String(resultsPort),
-      RESULTS_URL: `http://127.0.0.1:${resultsPort}`,
-      JWT_SECRET: 'chaos-secret-of-sufficient-length-0123456789',
-      NODE_ENV: 'test',
-      ...CHAOS_SERVICE_ENV,
-      ...options.env,
-    };
-    for (const service of ['results', 'gateway']) {
-      await execFileAsync(process.execPath, [dist(service, 'migrate.js')], {
-        env: { ...process.env, ...env },
-        timeout: 60_000,
-      });
-    }
-    const stack = new ChaosStack(`http://127.0.0.1:${gatewayPort}`, env, options.workers);
+    const env = await stackEnv(options, { ...CHAOS_SERVICE_ENV, ...options.env });
+    await migrateStack(env);
+    const stack = new ChaosStack(`http://127.0.0.1:${env.PORT}`, env, options.workers);
     try {
       await stack.startAll();
     } catch (error) {

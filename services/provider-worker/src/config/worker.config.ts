@@ -35,11 +35,11 @@ export const workerConfigSchema = z.object({
   /** Upper bound of one model call, unless the task asks for less. */
   MODEL_CALL_TIMEOUT_MS: z.coerce.number().int().min(1).default(120_000),
   /** A breaker opens after this many failures in a row that say the provider or model is unhealthy. */
-  BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1_000).default(5),
+  BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1_000).default(10),
   /** …or when at least this share of the calls in the window failed that way, */
   BREAKER_FAILURE_RATIO: z.coerce.number().gt(0).max(1).default(0.5),
   /** …counting only once the window holds this many calls. */
-  BREAKER_MIN_CALLS: z.coerce.number().int().min(1).max(100_000).default(10),
+  BREAKER_MIN_CALLS: z.coerce.number().int().min(1).max(100_000).default(20),
   BREAKER_WINDOW_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
   /** How long an open breaker fails calls fast before it lets one probe call through. */
   BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),

@@ -78,9 +78,15 @@ export class ModelAttemptService {
       ? Math.min(ctx.signals.waitDeadline, Date.now() + ctx.signals.timeoutMs)
       : ctx.signals.waitDeadline;
     for (;;) {
-      const verdict = await this.breakers.check(model, leaseMs);
-      if (verdict.open) return { kind: 'open', breaker: verdict.breaker };
-      const decision = await this.limits.acquire(model, call, leaseMs);
+      // One round trip for both (they are independent); a slot taken for a model whose breaker is open is handed back.
+      const [verdict, decision] = await Promise.all([
+        this.breakers.check(model, leaseMs),
+        this.limits.acquire(model, call, leaseMs),
+      ]);
+      if (verdict.open) {
+        if (decision.granted) decision.lease.release();
+        return { kind: 'open', breaker: verdict.breaker };
+      }
       if (decision.granted) return this.call(call, model, cacheKey, verdict, decision.lease, ctx);
       // A probe that does not happen now is handed back for another call to make.
       await this.breakers.record(model, 'neutral', verdict.probes);
@@ -111,7 +117,10 @@ export class ModelAttemptService {
     try {
       const result = await this.calls.complete(call, model, signal, sink);
       lease.release(result.usage);
-      await this.breakers.record(model, 'success', verdict.probes);
+      // A success that closes no probe changes no state anyone waits for: counted off the answer's path.
+      const recorded = this.breakers.record(model, 'success', verdict.probes);
+      if (verdict.probes.length > 0) await recorded;
+      else void recorded;
       this.cache.put(cacheKey, result);
       sink?.end('done');
       return { kind: 'answered', result };

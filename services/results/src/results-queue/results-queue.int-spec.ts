@@ -3,123 +3,56 @@ import {
   type AnalysisEvent,
   analysisEventsChannel,
   type AnalysisView,
-  type ErrorCategory,
-  type JobNameOn,
-  type JobOf,
   type ModelCallResult,
   type ModelId,
   type PatternSpec,
-  QueueName,
   SCHEMA_VERSION,
   type StageName,
 } from '@ultra/contracts';
-import { redisOptionsFromUrl } from '@ultra/platform';
-import { Job, type JobsOptions, Queue } from 'bullmq';
+import { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { eventually } from '../../../../test/support/eventually';
-import { jsonRequest } from '../../../../test/support/http';
 import { fourStagePattern, mixedPattern } from '../testing/patterns';
-import { analysisCommand, type ResultsTestApp, startResultsTestApp } from '../testing/results-test-app';
-
-type ResultsJobName = JobNameOn<typeof QueueName.Results>;
-type Envelope = JobOf<'analysis.started'>;
-type StageRecord = JobOf<'stage.record'>;
+import {
+  answered as answeredCall,
+  type Envelope,
+  failedCall,
+  finishJob,
+  RETRIES,
+  ResultsJobs,
+  stageRecord,
+} from '../testing/results-jobs';
+import { type ResultsTestApp, startResultsTestApp } from '../testing/results-test-app';
 
 let app: ResultsTestApp;
-let results: Queue;
+let jobs: ResultsJobs;
 
-const userId = randomUUID();
 const models: ModelId[] = ['mock:alpha', 'mock:beta', 'mock:gamma'];
-/** What the orchestrator sets on results jobs; a finish waiting for its records relies on it. */
-const retries: JobsOptions = { attempts: 12, backoff: { type: 'exponential', delay: 25 } };
 
 beforeAll(async () => {
   app = await startResultsTestApp({ LOG_LEVEL: 'error' });
-  results = new Queue(QueueName.Results, { connection: redisOptionsFromUrl(app.redis.url), prefix: app.redis.prefix });
+  jobs = new ResultsJobs(app, randomUUID());
 });
 
 afterAll(async () => {
-  await results?.close();
+  await jobs?.close();
   await app?.close();
 });
 
-/** A new queued analysis, as the gateway creates it; returns the envelope its jobs carry. */
-async function createAnalysis(patternSpec: PatternSpec = fourStagePattern('confidence')): Promise<Envelope> {
-  const command = analysisCommand({ userId, models, pattern: patternSpec.id, patternSpec });
-  const created = await jsonRequest(app.url, 'POST', '/internal/analyses', { body: command });
-  expect(created.status).toBe(201);
-  return { schemaVersion: SCHEMA_VERSION, analysisId: command.id, requestId: command.requestId };
+/** A new queued analysis of the three models. */
+function createAnalysis(patternSpec: PatternSpec = fourStagePattern('confidence')): Promise<Envelope> {
+  return jobs.createAnalysis(patternSpec, models);
 }
 
-function add<N extends ResultsJobName>(name: N, data: JobOf<N>, opts: JobsOptions = {}): Promise<Job> {
-  return results.add(name, data, { ...retries, ...opts });
-}
-
+/** An answer that reports cached input tokens, so the views show them and their totals. */
 function answered(model: ModelId, stage: StageName, overrides: Partial<ModelCallResult> = {}): ModelCallResult {
-  return {
-    model,
-    sample: 0,
-    status: 'completed',
-    text: `${model} on ${stage}`,
-    error: null,
-    latencyMs: 20,
-    usage: { inputTokens: 10, outputTokens: 4, cachedInputTokens: 2, costUsd: 0.0005 },
-    finishReason: 'stop',
-    ...overrides,
-  };
-}
-
-function failedCall(model: ModelId, category: ErrorCategory, message: string): ModelCallResult {
-  return {
-    model,
-    sample: 0,
-    status: 'failed',
-    text: null,
-    error: { category, message },
-    latencyMs: 7,
-    usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
-    finishReason: null,
-  };
-}
-
-/** A generate run (round 1 unless `extra` says otherwise) as the orchestrator records it. */
-function stageRecord(
-  envelope: Envelope,
-  stage: StageName,
-  stageIndex: number,
-  outputs: ModelCallResult[],
-  extra: Partial<StageRecord> = {},
-): StageRecord {
-  const label = stage.charAt(0).toUpperCase() + stage.slice(1);
-  return { ...envelope, stage, stageIndex, label, kind: 'generate', round: 1, outputs, ...extra };
-}
-
-/** Adds a stage.record under the job id the orchestrator uses. */
-function record(data: StageRecord): Promise<Job> {
-  return add('stage.record', data, { jobId: `${data.analysisId}_${data.stageIndex}_record` });
-}
-
-function finishJob(envelope: Envelope, overrides: Partial<JobOf<'analysis.finish'>>): JobOf<'analysis.finish'> {
-  return {
-    ...envelope,
-    status: 'completed',
-    expectedOutputs: 0,
-    expectedRuns: 0,
-    result: null,
-    error: null,
-    ...overrides,
-  };
+  const usage = { inputTokens: 10, outputTokens: 4, cachedInputTokens: 2, costUsd: 0.0005 };
+  return answeredCall(model, stage, { usage, ...overrides });
 }
 
 /** The finish of a completed analysis whose answer is `model`'s output of run `stageIndex` of `stage`. */
 function answer(stage: StageName, stageIndex: number, model: ModelId, text: string, data = {}) {
   return { stage, stageIndex, model, sample: 0, text, data };
-}
-
-async function view(analysisId: string): Promise<AnalysisView> {
-  const response = await jsonRequest<AnalysisView>(app.url, 'GET', `/internal/analyses/${analysisId}?userId=${userId}`);
-  expect(response.status).toBe(200);
-  return response.body;
 }
 
 async function stored(analysisId: string): Promise<{ outputs: number; runs: number }> {
@@ -129,15 +62,6 @@ async function stored(analysisId: string): Promise<{ outputs: number; runs: numb
     [analysisId],
   );
   return counts ?? { outputs: 0, runs: 0 };
-}
-
-/** The job once it is in `state`. State first: a job read before it settles may be stale. */
-async function settled(job: Job, state: 'completed' | 'failed'): Promise<Job> {
-  const id = job.id ?? '';
-  return eventually(`job ${id} to be ${state}`, async () => {
-    if ((await results.getJobState(id)) !== state) return undefined;
-    return Job.fromId(results, id);
-  });
 }
 
 describe('results queue', () => {
@@ -155,16 +79,16 @@ describe('results queue', () => {
     });
 
     it('marks the analysis running on analysis.started', async () => {
-      await settled(await add('analysis.started', envelope), 'completed');
-      const current = await view(envelope.analysisId);
+      await jobs.settled(await jobs.add('analysis.started', envelope), 'completed');
+      const current = await jobs.view(envelope.analysisId);
       expect(current.status).toBe('running');
       expect(current.stages.map((s) => s.status)).toEqual(['running', 'pending', 'pending', 'pending']);
     });
 
     it('stores every output of a stage.record, failed ones with their error, and shows them', async () => {
-      await settled(await record(initial()), 'completed');
+      await jobs.record(initial());
 
-      const current = await view(envelope.analysisId);
+      const current = await jobs.view(envelope.analysisId);
       expect(current.stages.map((s) => s.status)).toEqual(['completed', 'running', 'pending', 'pending']);
       expect(current.stages[0]).toMatchObject({ id: 'initial', label: 'Initial', kind: 'generate', index: 0 });
       expect(current.stages[0]?.outputs).toEqual([
@@ -199,12 +123,12 @@ describe('results queue', () => {
     });
 
     it('adds no rows when the same stage.record is delivered again', async () => {
-      const before = await view(envelope.analysisId);
-      const again = await add('stage.record', initial(), { jobId: `${envelope.analysisId}_0_record_again` });
-      await settled(again, 'completed');
+      const before = await jobs.view(envelope.analysisId);
+      const again = await jobs.add('stage.record', initial(), { jobId: `${envelope.analysisId}_0_record_again` });
+      await jobs.settled(again, 'completed');
 
       expect(await stored(envelope.analysisId)).toEqual({ outputs: 3, runs: 1 });
-      const after = await view(envelope.analysisId);
+      const after = await jobs.view(envelope.analysisId);
       expect(after.stages).toEqual(before.stages);
       expect(after.usage).toEqual(before.usage);
     });
@@ -239,10 +163,10 @@ describe('results queue', () => {
           { round },
         ),
       );
-      await Promise.all(rounds.map(async (r) => settled(await record(r), 'completed')));
+      await Promise.all(rounds.map((r) => jobs.record(r)));
 
       expect(await stored(envelope.analysisId)).toEqual({ outputs: 6, runs: 2 });
-      const [first, second] = (await view(envelope.analysisId)).stages;
+      const [first, second] = (await jobs.view(envelope.analysisId)).stages;
       expect(first).toMatchObject({ id: 'answer', index: 0, round: 1, status: 'completed' });
       expect(second).toMatchObject({ id: 'answer', index: 1, round: 2, status: 'completed' });
       expect(second?.outputs.map((o) => o.text)).toEqual([
@@ -255,15 +179,12 @@ describe('results queue', () => {
     });
 
     it('stores an aggregate run’s JSON and a skipped run’s note, with no outputs', async () => {
-      await settled(
-        await record(stageRecord(envelope, 'tally', 2, [], { kind: 'aggregate', aggregate: tally })),
-        'completed',
-      );
+      await jobs.record(stageRecord(envelope, 'tally', 2, [], { kind: 'aggregate', aggregate: tally }));
       const note = 'answer.confidence lt 0.5 is false';
-      await settled(await record(stageRecord(envelope, 'check', 3, [], { kind: 'skipped', note })), 'completed');
+      await jobs.record(stageRecord(envelope, 'check', 3, [], { kind: 'skipped', note }));
 
       expect(await stored(envelope.analysisId)).toEqual({ outputs: 6, runs: 4 });
-      const stages = (await view(envelope.analysisId)).stages;
+      const stages = (await jobs.view(envelope.analysisId)).stages;
       expect(stages[2]).toMatchObject({
         id: 'tally',
         kind: 'aggregate',
@@ -279,15 +200,15 @@ describe('results queue', () => {
       const samples = [0, 1, 2].map((sample) =>
         answered('mock:alpha', 'chair', { sample, text: `sample ${sample}`, reused: sample === 0 }),
       );
-      await settled(await record(stageRecord(envelope, 'chair', 4, samples)), 'completed');
+      await jobs.record(stageRecord(envelope, 'chair', 4, samples));
       // Delivered again: the samples' natural keys keep what is stored.
-      await settled(
-        await add('stage.record', stageRecord(envelope, 'chair', 4, samples), { jobId: 'chair-again' }),
+      await jobs.settled(
+        await jobs.add('stage.record', stageRecord(envelope, 'chair', 4, samples), { jobId: 'chair-again' }),
         'completed',
       );
 
       expect(await stored(envelope.analysisId)).toEqual({ outputs: 9, runs: 5 });
-      const chair = (await view(envelope.analysisId)).stages[4];
+      const chair = (await jobs.view(envelope.analysisId)).stages[4];
       expect(chair?.outputs.map((o) => [o.model, o.sample, o.text, o.reused])).toEqual([
         ['mock:alpha', 0, 'sample 0', true],
         ['mock:alpha', 1, 'sample 1', undefined],
@@ -308,9 +229,9 @@ describe('results queue', () => {
           data: { ranking: tally.ranking },
         },
       });
-      await settled(await add('analysis.finish', finish), 'completed');
+      await jobs.settled(await jobs.add('analysis.finish', finish), 'completed');
 
-      const done = await view(envelope.analysisId);
+      const done = await jobs.view(envelope.analysisId);
       expect(done.status).toBe('completed');
       expect(done.result).toEqual({ model: 'mock:alpha', text: 'the chair', stage: 'chair', ranking: tally.ranking });
       expect(done.stages).toHaveLength(5);
@@ -333,7 +254,7 @@ describe('results queue', () => {
     it('is retried until the outputs are stored, then completes the analysis', async () => {
       // No analysis.started here: the first record also moves the analysis out of queued.
       await Promise.all([
-        record(
+        jobs.addRecord(
           stageRecord(
             envelope,
             'initial',
@@ -341,12 +262,14 @@ describe('results queue', () => {
             models.map((m) => answered(m, 'initial')),
           ),
         ),
-        record(stageRecord(envelope, 'meta', 1, [answered('mock:alpha', 'meta'), answered('mock:beta', 'meta')])),
-        record(stageRecord(envelope, 'hyper', 2, [answered('mock:alpha', 'hyper')])),
+        jobs.addRecord(
+          stageRecord(envelope, 'meta', 1, [answered('mock:alpha', 'meta'), answered('mock:beta', 'meta')]),
+        ),
+        jobs.addRecord(stageRecord(envelope, 'hyper', 2, [answered('mock:alpha', 'hyper')])),
       ]);
       await eventually('three stages stored', async () => (await stored(envelope.analysisId)).outputs === 6);
 
-      const finish = await add(
+      const finish = await jobs.add(
         'analysis.finish',
         finishJob(envelope, {
           expectedOutputs: 7,
@@ -356,19 +279,19 @@ describe('results queue', () => {
         { jobId: `${envelope.analysisId}_finish` },
       );
       const waiting = await eventually('the finish to be retried', async () => {
-        const job = await Job.fromId(results, finish.id ?? '');
+        const job = await Job.fromId(jobs.queue, finish.id ?? '');
         return job && job.attemptsMade >= 1 ? job : undefined;
       });
       expect(waiting.failedReason).toBe('records pending: 6 of 7 outputs, 3 of 4 stage runs stored');
-      const early = await view(envelope.analysisId);
+      const early = await jobs.view(envelope.analysisId);
       expect(early.status).toBe('running');
       expect(early.stages.map((s) => s.status)).toEqual(['completed', 'completed', 'completed', 'running']);
 
-      await record(stageRecord(envelope, 'ultra', 3, [answered('mock:alpha', 'ultra')]));
-      const finished = await settled(finish, 'completed');
+      await jobs.addRecord(stageRecord(envelope, 'ultra', 3, [answered('mock:alpha', 'ultra')]));
+      const finished = await jobs.settled(finish, 'completed');
       expect(finished.attemptsMade).toBeGreaterThanOrEqual(1);
 
-      done = await view(envelope.analysisId);
+      done = await jobs.view(envelope.analysisId);
       expect(done.status).toBe('completed');
       expect(done.completedAt).not.toBeNull();
       expect(done.result).toEqual({ model: 'mock:alpha', text: 'mock:alpha on ultra', stage: 'ultra' });
@@ -378,20 +301,20 @@ describe('results queue', () => {
     });
 
     it('changes nothing when another finish arrives for the ended analysis', async () => {
-      const late = await add(
+      const late = await jobs.add(
         'analysis.finish',
         finishJob(envelope, { status: 'failed', expectedOutputs: 99, error: { code: 'late', message: 'too late' } }),
       );
-      const settledLate = await settled(late, 'completed');
+      const settledLate = await jobs.settled(late, 'completed');
       expect(settledLate.attemptsMade).toBe(1);
-      expect(await view(envelope.analysisId)).toEqual(done);
+      expect(await jobs.view(envelope.analysisId)).toEqual(done);
     });
   });
 
   it('waits for a run without outputs (an aggregate) even when every output is stored', async () => {
     const envelope = await createAnalysis(mixedPattern());
-    await settled(await record(stageRecord(envelope, 'answer', 0, [answered('mock:alpha', 'answer')])), 'completed');
-    const finish = await add(
+    await jobs.record(stageRecord(envelope, 'answer', 0, [answered('mock:alpha', 'answer')]));
+    const finish = await jobs.add(
       'analysis.finish',
       finishJob(envelope, {
         status: 'failed',
@@ -401,47 +324,47 @@ describe('results queue', () => {
       }),
     );
     const waiting = await eventually('the finish to be retried', async () => {
-      const job = await Job.fromId(results, finish.id ?? '');
+      const job = await Job.fromId(jobs.queue, finish.id ?? '');
       return job && job.attemptsMade >= 1 ? job : undefined;
     });
     expect(waiting.failedReason).toBe('records pending: 1 of 1 outputs, 1 of 2 stage runs stored');
-    expect((await view(envelope.analysisId)).status).toBe('running');
+    expect((await jobs.view(envelope.analysisId)).status).toBe('running');
 
-    await record(stageRecord(envelope, 'tally', 1, [], { kind: 'aggregate', aggregate: { ranking: [] } }));
-    await settled(finish, 'completed');
-    expect((await view(envelope.analysisId)).status).toBe('failed');
+    await jobs.addRecord(stageRecord(envelope, 'tally', 1, [], { kind: 'aggregate', aggregate: { ranking: [] } }));
+    await jobs.settled(finish, 'completed');
+    expect((await jobs.view(envelope.analysisId)).status).toBe('failed');
   });
 
   describe('jobs that cannot succeed', () => {
     const unknown: Envelope = { schemaVersion: SCHEMA_VERSION, analysisId: randomUUID(), requestId: 'req-unknown' };
 
     it('fails a stage.record for an unknown analysis without retries', async () => {
-      const job = await record(stageRecord(unknown, 'initial', 0, [answered('mock:alpha', 'initial')]));
-      const failed = await settled(job, 'failed');
+      const job = await jobs.addRecord(stageRecord(unknown, 'initial', 0, [answered('mock:alpha', 'initial')]));
+      const failed = await jobs.settled(job, 'failed');
       expect(failed.attemptsMade).toBe(1);
       expect(failed.failedReason).toBe(`analysis ${unknown.analysisId} does not exist`);
       expect(await stored(unknown.analysisId)).toEqual({ outputs: 0, runs: 0 });
     });
 
     it('fails an analysis.finish for an unknown analysis without retries', async () => {
-      const job = await add(
+      const job = await jobs.add(
         'analysis.finish',
         finishJob(unknown, { status: 'failed', error: { code: 'no_models_left', message: 'every model failed' } }),
       );
-      const failed = await settled(job, 'failed');
+      const failed = await jobs.settled(job, 'failed');
       expect(failed.attemptsMade).toBe(1);
       expect(failed.failedReason).toBe(`analysis ${unknown.analysisId} does not exist`);
     });
 
     it('fails a job with invalid data for good on its first attempt', async () => {
       const envelope = await createAnalysis();
-      const job = await results.add('analysis.finish', { ...envelope, status: 'maybe' }, retries);
-      const failed = await settled(job, 'failed');
+      const job = await jobs.queue.add('analysis.finish', { ...envelope, status: 'maybe' }, RETRIES);
+      const failed = await jobs.settled(job, 'failed');
       expect(failed.attemptsStarted).toBe(1);
       expect(failed.failedReason).toContain('invalid job "analysis.finish"');
       // Never left waiting: the analysis is ended (see never-stuck.int-spec.ts).
       const ended = await eventually('the analysis to end', async () => {
-        const current = await view(envelope.analysisId);
+        const current = await jobs.view(envelope.analysisId);
         return current.status === 'failed' ? current : undefined;
       });
       expect(ended.error?.code).toBe('interrupted');
@@ -457,22 +380,22 @@ describe('analysis events on Redis pub/sub', () => {
     subscriber.on('message', (_channel, message) => events.push(JSON.parse(message) as AnalysisEvent));
     await subscriber.subscribe(analysisEventsChannel(app.redis.prefix, envelope.analysisId));
     try {
-      await settled(await add('analysis.started', envelope), 'completed');
+      await jobs.settled(await jobs.add('analysis.started', envelope), 'completed');
       const initial = stageRecord(envelope, 'initial', 0, [
         answered('mock:alpha', 'initial'),
         failedCall('mock:beta', 'timeout', 'mock:beta did not answer'),
       ]);
-      await settled(await record(initial), 'completed');
+      await jobs.record(initial);
       // A re-delivered record stores nothing new, so it announces nothing.
-      await settled(await add('stage.record', initial, { jobId: 'again' }), 'completed');
+      await jobs.settled(await jobs.add('stage.record', initial, { jobId: 'again' }), 'completed');
       const ultra = stageRecord(envelope, 'ultra', 1, [answered('mock:alpha', 'ultra')]);
-      await settled(await record(ultra), 'completed');
+      await jobs.record(ultra);
       const finish = finishJob(envelope, {
         expectedOutputs: 3,
         expectedRuns: 2,
         result: answer('ultra', 1, 'mock:alpha', 'mock:alpha on ultra'),
       });
-      await settled(await add('analysis.finish', finish), 'completed');
+      await jobs.settled(await jobs.add('analysis.finish', finish), 'completed');
 
       await eventually('four events', () => events.length >= 4);
       expect(
@@ -492,7 +415,7 @@ describe('analysis events on Redis pub/sub', () => {
         ],
         at: expect.any(String),
       });
-      expect((await view(envelope.analysisId)).status).toBe('completed');
+      expect((await jobs.view(envelope.analysisId)).status).toBe('completed');
     } finally {
       subscriber.disconnect();
     }

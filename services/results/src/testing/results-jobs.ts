@@ -1,5 +1,6 @@
 import {
   type AnalysisView,
+  type ErrorCategory,
   type JobNameOn,
   type JobOf,
   type ModelCallResult,
@@ -45,7 +46,8 @@ export class ResultsJobs {
     patternSpec: PatternSpec | null = fourStagePattern('confidence'),
     models: ModelId[] = ['mock:alpha', 'mock:beta'],
   ): Promise<Envelope> {
-    const command = analysisCommand({ userId: this.userId, models, ultraModel: models[0], pattern: 'confidence' });
+    const pattern = patternSpec?.id ?? 'confidence';
+    const command = analysisCommand({ userId: this.userId, models, ultraModel: models[0], pattern });
     const created = await jsonRequest(this.app.url, 'POST', '/internal/analyses', {
       body: patternSpec ? { ...command, patternSpec } : command,
     });
@@ -58,10 +60,14 @@ export class ResultsJobs {
     return this.queue.add(name, data, { ...RETRIES, ...opts });
   }
 
-  /** Adds a stage.record under the job id the orchestrator uses and waits until it has completed. */
+  /** Adds a stage.record under the job id the orchestrator uses. */
+  addRecord(data: StageRecord): Promise<Job> {
+    return this.add('stage.record', data, { jobId: `${data.analysisId}_${data.stageIndex}_record` });
+  }
+
+  /** Adds a stage.record as {@link addRecord} does and waits until it has completed. */
   async record(data: StageRecord): Promise<Job> {
-    const job = await this.add('stage.record', data, { jobId: `${data.analysisId}_${data.stageIndex}_record` });
-    return this.settled(job, 'completed');
+    return this.settled(await this.addRecord(data), 'completed');
   }
 
   /** The job once it is in `state`. State first: a job read before it settles may be stale. */
@@ -112,6 +118,19 @@ export function answered(model: ModelId, stage: StageName, overrides: Partial<Mo
   };
 }
 
+export function failedCall(model: ModelId, category: ErrorCategory, message: string): ModelCallResult {
+  return {
+    model,
+    sample: 0,
+    status: 'failed',
+    text: null,
+    error: { category, message },
+    latencyMs: 7,
+    usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
+    finishReason: null,
+  };
+}
+
 /** A generate run (round 1 unless `extra` says otherwise) as the orchestrator records it. */
 export function stageRecord(
   envelope: Envelope,
@@ -122,4 +141,16 @@ export function stageRecord(
 ): StageRecord {
   const label = stage.charAt(0).toUpperCase() + stage.slice(1);
   return { ...envelope, stage, stageIndex, label, kind: 'generate', round: 1, outputs, ...extra };
+}
+
+export function finishJob(envelope: Envelope, overrides: Partial<JobOf<'analysis.finish'>>): JobOf<'analysis.finish'> {
+  return {
+    ...envelope,
+    status: 'completed',
+    expectedOutputs: 0,
+    expectedRuns: 0,
+    result: null,
+    error: null,
+    ...overrides,
+  };
 }

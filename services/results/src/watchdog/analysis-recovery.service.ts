@@ -15,7 +15,7 @@ import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import { AnalysesRepository } from '../analyses/analyses.repository';
 import type { AnalysisEntity } from '../analyses/analysis.entity';
-import { toAnalysisSource } from '../analyses/analysis-view.mapper';
+import { analysisRequestOf, toAnalysisSource } from '../analyses/analysis-view.mapper';
 import { StageRunsRepository } from '../analyses/stage-runs.repository';
 import type { ResultsConfig } from '../config/results.config';
 import { AnalysisLifecycleService } from '../results-queue/analysis-lifecycle.service';
@@ -101,13 +101,7 @@ export class AnalysisRecoveryService {
       analysisId: analysis.id,
       requestId: analysis.requestId,
       spec: {
-        prompt: analysis.prompt,
-        models: analysis.models,
-        ultraModel: analysis.ultraModel,
-        pattern: analysis.pattern,
-        patternSpec: analysis.patternSpec,
-        params: analysis.params,
-        options: analysis.options,
+        ...analysisRequestOf(analysis),
         reuse: { sourceAnalysisId: analysis.id, runs: contiguous(source.runs) },
       },
     });

@@ -5,17 +5,18 @@ import { bodyLimitOf, gatewayConfig, SERVICE_NAME } from './config/gateway.confi
 import { loadPatterns } from './patterns/pattern-files';
 
 runService(SERVICE_NAME, async () => {
-  // All are checked before Nest starts, so a bad environment, catalog, pattern or providers file is printed by
-  // runService as a readable list; inside Nest's boot the same error would end the process with a stack trace.
+  // The environment is validated here, once, and handed to the app module. The catalog, pattern and providers files
+  // are checked before Nest starts too, so a bad one is printed by runService as a readable list; inside Nest's boot
+  // the same error would end the process with a stack trace.
   const config = loadConfig(SERVICE_NAME, gatewayConfig);
   loadCatalog(config.ULTRA_MODELS_FILE);
   loadPatterns(config);
   loadProviderSettings(SERVICE_NAME, config);
   const { AppModule } = await import('./app.module.js');
-  await startHttpService(AppModule, {
+  await startHttpService(AppModule.forRoot(config), {
     port: config.PORT,
     host: config.HOST,
     bodyLimit: bodyLimitOf(config),
-    configure: configureHttp,
+    configure: (app) => configureHttp(app, config),
   });
 });

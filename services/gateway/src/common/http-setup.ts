@@ -1,14 +1,15 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ValidationFailedException } from '@ultra/platform';
+import type { GatewayConfig } from '../config/gateway.config';
+import { registerDocumentUploads } from '../documents/document-uploads';
+import { registerApiDocs } from '../openapi/api-docs';
 import { parseYaml } from '../patterns/pattern-yaml';
-import { ValidationFailedException } from './api-exception';
+import { API_PREFIX, YAML_CONTENT_TYPES } from './http-constants';
 
-export const API_PREFIX = 'api';
-
-/** Pattern documents may be sent as YAML; the body is then parsed into the same value JSON would give. */
-export const YAML_CONTENT_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
+export { API_PREFIX, YAML_CONTENT_TYPES };
 
 /** HTTP settings shared by `main.ts` and the integration tests, so both serve the same routes. */
-export function configureHttp(app: NestFastifyApplication): void {
+export async function configureHttp(app: NestFastifyApplication, config: GatewayConfig): Promise<void> {
   app.setGlobalPrefix(API_PREFIX);
   // Without a bodyLimit of its own the parser has the server's, like JSON bodies.
   app
@@ -20,4 +21,6 @@ export function configureHttp(app: NestFastifyApplication): void {
       const message = `the YAML body is not valid: ${parsed.message}`;
       done(new ValidationFailedException(message, [{ path: 'body', message }]), undefined);
     });
+  await registerDocumentUploads(app, config);
+  await registerApiDocs(app, config);
 }

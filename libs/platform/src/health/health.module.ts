@@ -1,0 +1,91 @@
+import {
+  Controller,
+  type DynamicModule,
+  Get,
+  HttpStatus,
+  Inject,
+  type InjectionToken,
+  Module,
+  Res,
+  type Type,
+} from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { type HealthCheck, type HealthReport, HealthService } from './health.service';
+
+/** Injection token of the extra checks of `/ready` (e.g. another service this one calls). */
+export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
+
+export interface HealthRoutesOptions {
+  /** The controller's path, e.g. `health` (under the global prefix) or `internal/health`. */
+  path: string;
+  /**
+   * Adds `<path>/live` (liveness: consults nothing) and `<path>/ready` (readiness: the dependencies plus these
+   * checks). Without it the service has the one `<path>` route.
+   */
+  readiness?: { inject?: InjectionToken[]; useFactory: (...deps: never[]) => Record<string, HealthCheck> };
+  /** Class decorators for the controller, e.g. the gateway's `@Public()` so its guard lets probes through. */
+  decorators?: ClassDecorator[];
+}
+
+/** 503 when a dependency is down, so a load balancer takes the instance out without parsing the body. */
+function answer(reply: FastifyReply, report: HealthReport): HealthReport {
+  void reply.status(report.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+  return report;
+}
+
+function healthController(options: HealthRoutesOptions): Type {
+  @Controller(options.path)
+  class HealthController {
+    constructor(readonly health: HealthService) {}
+
+    /** Redis and the database where the service has one. */
+    @Get()
+    async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
+      return answer(reply, await this.health.report());
+    }
+  }
+  if (!options.readiness) return HealthController;
+
+  @Controller(options.path)
+  class ProbedHealthController extends HealthController {
+    constructor(
+      health: HealthService,
+      @Inject(READINESS_CHECKS) private readonly extra: Record<string, HealthCheck>,
+    ) {
+      super(health);
+    }
+
+    /** Liveness: the process answers HTTP. No dependency is consulted, so an outage never gets it restarted. */
+    @Get('live')
+    live(): { status: 'ok' } {
+      return { status: 'ok' };
+    }
+
+    /** Readiness: the dependencies of `check` and the extra checks. */
+    @Get('ready')
+    async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
+      return answer(reply, await this.health.report(this.extra));
+    }
+  }
+  return ProbedHealthController;
+}
+
+/** The health routes of a service, one controller for every service; shaped by `HealthRoutesOptions`. */
+@Module({})
+export class HealthModule {
+  static forRoot(options: HealthRoutesOptions): DynamicModule {
+    const controller = healthController(options);
+    for (const decorate of options.decorators ?? []) decorate(controller);
+    const { readiness } = options;
+    return {
+      module: HealthModule,
+      controllers: [controller],
+      providers: [
+        HealthService,
+        ...(readiness
+          ? [{ provide: READINESS_CHECKS, inject: readiness.inject ?? [], useFactory: readiness.useFactory }]
+          : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,107 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { ApiErrorCode } from '@ultra/contracts';
+import { QueryFailedError } from 'typeorm';
+import { isRedisConnectionError } from '../redis/redis-options';
+import { ApiException, type HttpErrorBody, type HttpErrorCode } from './api-exception';
+
+export interface HttpErrorResponse {
+  status: number;
+  body: HttpErrorBody;
+  /** Why the database refused a value, for the log: the answer says less. */
+  warning?: string;
+}
+
+/** Public code of a framework error by its status: Nest's own exceptions and Fastify's (bad JSON, body too large). */
+function codeOfStatus(status: number): HttpErrorCode {
+  switch (status) {
+    case 401:
+      return ApiErrorCode.Unauthorized;
+    case 404:
+    case 405:
+      return ApiErrorCode.NotFound;
+    case 413:
+      return ApiErrorCode.PayloadTooLarge;
+    case 503:
+      return ApiErrorCode.ServiceUnavailable;
+    default:
+      return status >= 500 ? ApiErrorCode.Internal : ApiErrorCode.ValidationFailed;
+  }
+}
+
+function messageOf(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (typeof message === 'string') return message;
+  if (Array.isArray(message)) return message.map(String).join('; ');
+  return exception.message;
+}
+
+/**
+ * SQLSTATE class 22, "data exception": Postgres refused a value the request carried (a NUL in text 22021, in jsonb
+ * 22P05, a string too long 22001, ...). The value is the caller's fault, so it is a 400, not a 500.
+ */
+function dataExceptionOf(exception: unknown): { sqlState: string; message: string } | null {
+  if (!(exception instanceof QueryFailedError)) return null;
+  // Typed loosely by TypeORM; pg's DatabaseError carries the SQLSTATE as `code`.
+  const driverError: unknown = exception.driverError;
+  if (!(driverError instanceof Error) || !('code' in driverError)) return null;
+  const { code } = driverError;
+  return typeof code === 'string' && code.startsWith('22') ? { sqlState: code, message: driverError.message } : null;
+}
+
+const INTERNAL = { code: ApiErrorCode.Internal, message: 'internal error' };
+
+/** Maps anything thrown while handling a request to the public error shape. Pure, so it is tested directly. */
+export function toApiError(exception: unknown): HttpErrorResponse {
+  if (exception instanceof ApiException) {
+    const error = { code: exception.code, message: exception.message };
+    const body = { error: exception.details === undefined ? error : { ...error, details: exception.details } };
+    return { status: exception.status, body };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const code = codeOfStatus(status);
+    // A framework 5xx may carry internals; the client gets a generic message and the log gets the rest.
+    const message = code === ApiErrorCode.Internal ? INTERNAL.message : messageOf(exception);
+    return { status, body: { error: { code, message } } };
+  }
+  // Redis clients fail fast while Redis is unreachable (QueueModule failFastMs): that is an outage, not a bug.
+  if (isRedisConnectionError(exception)) {
+    const message = 'Redis is unavailable, try again shortly';
+    return { status: 503, body: { error: { code: ApiErrorCode.ServiceUnavailable, message } } };
+  }
+  const refused = dataExceptionOf(exception);
+  if (refused) {
+    const message = `the database cannot store a value of this request: ${refused.message}`;
+    return {
+      status: 400,
+      body: { error: { code: ApiErrorCode.ValidationFailed, message } },
+      warning: `request refused by the database: ${refused.message} (SQLSTATE ${refused.sqlState})`,
+    };
+  }
+  return { status: 500, body: { error: INTERNAL } };
+}
+
+/** The one global filter of every HTTP service: every error answer, unknown routes and bad bodies included. */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ApiExceptionFilter.name);
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const { status, body, warning } = toApiError(exception);
+    if (warning) {
+      this.logger.warn(warning);
+    } else if (status === 503) {
+      this.logger.warn(body.error.message);
+    } else if (status >= 500) {
+      const detail = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
+      this.logger.error(`unhandled error: ${detail}`);
+    }
+    const response: unknown = host.switchToHttp().getResponse();
+    this.adapterHost.httpAdapter.reply(response, body, status);
+  }
+}

@@ -1,0 +1,26 @@
+import { APP_CONFIG, HealthModule } from '@ultra/platform';
+import { Public } from '../auth/public.decorator';
+import type { GatewayConfig } from '../config/gateway.config';
+
+/** Under the health check's own one-second bound. */
+const RESULTS_PROBE_MS = 900;
+
+/**
+ * `GET /api/health` (Redis, database), `/api/health/live` and `/api/health/ready`, without a token. Readiness also
+ * needs the results service to answer HTTP, whatever its own health: results reports its Postgres itself, and every
+ * gateway would otherwise leave the pool together.
+ */
+export const GatewayHealthModule = HealthModule.forRoot({
+  path: 'health',
+  decorators: [Public()],
+  readiness: {
+    inject: [APP_CONFIG],
+    useFactory: (config: GatewayConfig) => ({
+      results: async () => {
+        const url = `${config.RESULTS_URL}/internal/health`;
+        const response = await fetch(url, { signal: AbortSignal.timeout(RESULTS_PROBE_MS) });
+        await response.body?.cancel();
+      },
+    }),
+  },
+});

@@ -1,41 +1,60 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { analysisDeltasStream, type ModelCallJob } from '@ultra/contracts';
+import {
+  ANALYSIS_EVENTS_MAX_ENTRIES,
+  analysisEventsStream,
+  type ModelCallJob,
+  type OutputError,
+  type OutputRef,
+  PUSH_EVENT_FIELD,
+  PushEventType,
+  type UnstampedPushEvent,
+  type Usage,
+} from '@ultra/contracts';
 import { APP_CONFIG, REDIS } from '@ultra/platform';
 import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import type { WorkerConfig } from '../config/worker.config';
 
-/** Enough for several long answers; older deltas are trimmed. */
-const STREAM_MAX_ENTRIES = 10_000;
-const STREAM_TTL_S = 3_600;
-
-/** How a call's attempt ended: `retrying` means another attempt will stream the answer again from the start. */
+/** How a call ended: `retrying` means another attempt or a fallback model will stream the answer again. */
 export type DeltaOutcome = 'done' | 'failed' | 'retrying';
+
+/** What the end event carries: the usage of an answer, or the failure's category and message. */
+export interface DeltaEnd {
+  usage?: Usage;
+  error?: OutputError;
+}
 
 export interface DeltaSink {
   push(text: string): void;
-  /** Writes what is buffered and the end marker, in one round trip; resolves when written. */
-  close(outcome: DeltaOutcome): Promise<unknown>;
+  /** Sends what is buffered and the end event in one round trip, at once; resolves when written. */
+  close(outcome: DeltaOutcome, end?: DeltaEnd): Promise<unknown>;
 }
 
-/** Which call a delta stream belongs to: the fields every entry of it carries. */
+/** Which call a delta stream belongs to: the fields every event of it carries. */
 export type DeltaSource = Pick<ModelCallJob, 'stage' | 'stageIndex' | 'model' | 'sample'>;
 
-/**
- * Fields naming the call on each entry. The stage index tells rounds of a repeated stage apart; the sample is
- * written only when it is above 0, so that the several samples of one model streaming at once can be told apart
- * while ordinary calls keep the entry shape they always had.
- */
-function sourceFields(source: DeltaSource, attempt: number): string[] {
-  const fields = ['stage', source.stage, 'stageIndex', String(source.stageIndex), 'model', source.model];
-  if (source.sample > 0) fields.push('sample', String(source.sample));
-  return [...fields, 'attempt', String(attempt)];
+function endEvent(analysisId: string, ref: OutputRef, outcome: DeltaOutcome, end: DeltaEnd): UnstampedPushEvent {
+  switch (outcome) {
+    case 'done':
+      return { type: PushEventType.OutputCompleted, analysisId, ...ref, ...(end.usage && { usage: end.usage }) };
+    case 'retrying':
+      return { type: PushEventType.OutputRetrying, analysisId, ...ref, ...end.error };
+    case 'failed':
+      return {
+        type: PushEventType.OutputFailed,
+        analysisId,
+        ...ref,
+        category: end.error?.category ?? 'internal',
+        message: end.error?.message ?? `${ref.model} failed`,
+      };
+  }
 }
 
 /**
- * Writes a streaming call's token deltas to the analysis' Redis stream, batched: at most one XADD per
- * DELTA_FLUSH_MS per call, so streaming costs a few round trips per answer, not one per token. Best effort:
- * a lost delta never fails the call, whose full text is stored anyway.
+ * Writes a streaming call's token deltas to the analysis' push-event stream (output.delta, then output.completed,
+ * output.failed or output.retrying), batched: at most one XADD per DELTA_FLUSH_MS per call, so streaming costs a
+ * few round trips per answer, not one per token. Best effort: a lost delta never fails the call, whose full text
+ * is stored anyway.
  */
 @Injectable()
 export class DeltaPublisher {
@@ -47,41 +66,42 @@ export class DeltaPublisher {
 
   /** `attempt` (1 for the first) tells a reader that a retried call starts its text again. */
   open(analysisId: string, source: DeltaSource, attempt: number): DeltaSink {
-    const key = analysisDeltasStream(this.config.QUEUE_PREFIX, analysisId);
-    const naming = sourceFields(source, attempt);
+    const key = analysisEventsStream(this.config.QUEUE_PREFIX, analysisId);
+    const { stage, stageIndex, model, sample } = source;
+    const ref: OutputRef = { stage, stageIndex, model, sample, attempt };
     let buffer = '';
     let timer: NodeJS.Timeout | undefined;
-    let pending: Promise<unknown> = Promise.resolve();
-    // Entries of one write go out in one MULTI, after the previous write: deltas stay in order.
-    const write = (entries: string[][]) => {
-      if (entries.length === 0) return;
-      pending = pending
-        .then(() => {
-          const multi = this.redis.multi();
-          for (const fields of entries) {
-            multi.xadd(key, 'MAXLEN', '~', STREAM_MAX_ENTRIES, '*', ...naming, ...fields);
-          }
-          return multi.expire(key, STREAM_TTL_S).exec();
-        })
-        .catch((error: unknown) =>
-          this.logger.warn({ err: error, model: source.model }, 'could not publish token deltas'),
-        );
+    let written: Promise<unknown> = Promise.resolve();
+    // Each write is sent at once, on the one shared connection: Redis runs them in order, and an end event is on
+    // the wire before the task returns, so it precedes the stage's next events without being awaited.
+    const write = (events: UnstampedPushEvent[]) => {
+      if (events.length === 0) return;
+      const multi = this.redis.multi();
+      const at = new Date().toISOString();
+      for (const event of events) {
+        const json = JSON.stringify({ ...event, at });
+        multi.xadd(key, 'MAXLEN', '~', ANALYSIS_EVENTS_MAX_ENTRIES, '*', PUSH_EVENT_FIELD, json);
+      }
+      written = multi
+        .expire(key, this.config.ANALYSIS_EVENTS_TTL_S)
+        .exec()
+        .catch((error: unknown) => this.logger.warn({ err: error, model }, 'could not publish token deltas'));
     };
-    const take = (): string[][] => {
+    const take = (): UnstampedPushEvent[] => {
       clearTimeout(timer);
       timer = undefined;
       const text = buffer;
       buffer = '';
-      return text ? [['text', text]] : [];
+      return text ? [{ type: PushEventType.OutputDelta, analysisId, ...ref, text }] : [];
     };
     return {
       push: (text) => {
         buffer += text;
         timer ??= setTimeout(() => write(take()), this.config.DELTA_FLUSH_MS);
       },
-      close: (outcome) => {
-        write([...take(), ['status', outcome]]);
-        return pending;
+      close: (outcome, end = {}) => {
+        write([...take(), endEvent(analysisId, ref, outcome, end)]);
+        return written;
       },
     };
   }

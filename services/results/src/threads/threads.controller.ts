@@ -1,0 +1,34 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { AnalysisStatus, ApiErrorCode, type ThreadEntries } from '@ultra/contracts';
+import { ApiException } from '@ultra/platform';
+import { toAnalysisSummary } from '../analyses/analysis-view.mapper';
+import { parseUserId } from '../analyses/analysis-requests.schema';
+import { ThreadsRepository } from './threads.repository';
+import { z } from 'zod';
+
+const uuid = z.uuid();
+
+/**
+ * `GET /internal/threads/:id?userId=`: a thread's analyses, oldest first, each with its final answer, which the
+ * gateway turns into a follow-up's history. A thread with none of the user's analyses is reported missing.
+ */
+@Controller('internal/threads')
+export class ThreadsController {
+  constructor(private readonly threads: ThreadsRepository) {}
+
+  @Get(':id')
+  async get(@Param('id') id: string, @Query() query: unknown): Promise<ThreadEntries> {
+    const userId = parseUserId(query);
+    const analyses = uuid.safeParse(id).success ? await this.threads.analysesOf(id, userId) : [];
+    if (!analyses.length) {
+      throw new ApiException(ApiErrorCode.NotFound, `thread ${id} not found`);
+    }
+    return {
+      id,
+      analyses: analyses.map((analysis) => ({
+        ...toAnalysisSummary(analysis),
+        answer: analysis.status === AnalysisStatus.Completed ? analysis.resultText : null,
+      })),
+    };
+  }
+}

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import {
   type AnalysisView,
   type AnalyzeAccepted,
-  analysisDeltasStream,
+  analysisEventsStream,
   type ModelInfo,
   modelCatalogSchema,
 } from '@ultra/contracts';
@@ -124,19 +124,17 @@ describe('an analysis across all four vendors and an OpenAI-compatible server, t
     // Each SDK really streamed: the analysis' delta stream has text and an end marker per model and stage.
     const redis = new Redis(stack.env.REDIS_URL);
     try {
-      const key = analysisDeltasStream(stack.env.QUEUE_PREFIX, done.id);
+      const key = analysisEventsStream(stack.env.QUEUE_PREFIX, done.id);
       const read = async () =>
-        (await redis.xrange(key, '-', '+')).map(([, f]) =>
-          Object.fromEntries(Array.from({ length: f.length / 2 }, (_, i) => [f[2 * i], f[2 * i + 1]])),
-        );
-      // End markers are written just after each answer returns, so the last may trail the analysis a little.
-      const fields = await eventually('an end marker per model call', async () => {
+        (await redis.xrange(key, '-', '+')).map(([, f]) => JSON.parse(f[1]) as Record<string, unknown>);
+      // End events are written just after each answer returns, so the last may trail the analysis a little.
+      const fields = await eventually('an end event per model call', async () => {
         const entries = await read();
-        return entries.filter((f) => f.status === 'done').length === 16 ? entries : undefined;
+        return entries.filter((f) => f.type === 'output.completed').length === 16 ? entries : undefined;
       });
       const initialText = (model: string) =>
         fields
-          .filter((f) => f.stage === 'initial' && f.model === model && f.attempt === '1' && f.text)
+          .filter((f) => f.type === 'output.delta' && f.stage === 'initial' && f.model === model && f.attempt === 1)
           .map((f) => f.text)
           .join('');
       for (const output of initial) expect(initialText(output.model)).toBe(output.text);

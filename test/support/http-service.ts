@@ -1,4 +1,4 @@
-import type { Type } from '@nestjs/common';
+import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { startHttpService } from '@ultra/platform';
 
@@ -11,11 +11,13 @@ export interface TestHttpService {
 
 /**
  * Boots a service's HTTP app in-process on a free port of 127.0.0.1. `env` is applied before `load` runs, because a
- * service's ConfigModule reads the environment when its app module is first imported: `load` should require the
- * module then (e.g. `() => jest.requireActual<typeof import('../app.module')>('../app.module').AppModule`).
+ * service validates the environment in `load`, e.g. `() => AppModule.forRoot(loadConfig(SERVICE, schema))`.
  * The previous values are restored on close.
  */
-export async function startTestHttpService(load: () => Type, env: Record<string, string>): Promise<TestHttpService> {
+export async function startTestHttpService(
+  load: () => Type | DynamicModule,
+  env: Record<string, string>,
+): Promise<TestHttpService> {
   const previous = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   Object.assign(process.env, env);
   const restore = () => {

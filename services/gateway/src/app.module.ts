@@ -1,30 +1,49 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { ConfigModule, DatabaseModule, LoggingModule, QueueModule } from '@ultra/platform';
+import { ApiExceptionFilter, ConfigModule, DatabaseModule, LoggingModule, QueueModule } from '@ultra/platform';
 import { AnalysesModule } from './analyses/analyses.module';
+import { EventsModule } from './events/events.module';
 import { AuthModule } from './auth/auth.module';
 import { CatalogModule } from './catalog/catalog.module';
-import { ApiExceptionFilter } from './common/api-exception.filter';
-import { gatewayConfig, REDIS_COMMAND_TIMEOUT_MS, SERVICE_NAME } from './config/gateway.config';
+import { DocumentsModule } from './documents/documents.module';
+import { type GatewayConfig, REDIS_COMMAND_TIMEOUT_MS, SERVICE_NAME } from './config/gateway.config';
 import { EstimateModule } from './estimate/estimate.module';
-import { HealthModule } from './health/health.module';
+import { ExportsModule } from './exports/exports.module';
+import { FollowUpsModule } from './follow-ups/follow-ups.module';
+import { GatewayHealthModule } from './health/gateway-health.module';
 import { gatewayDatabase } from './migrations/gateway-database';
 import { PatternsModule } from './patterns/patterns.module';
+import { ThreadsModule } from './threads/threads.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
-/** Loading this module reads the environment (ConfigModule.forRoot), so set it before importing. */
-@Module({
-  imports: [
-    ConfigModule.forRoot(SERVICE_NAME, gatewayConfig),
-    LoggingModule.forRoot(SERVICE_NAME),
-    QueueModule.forRoot({ failFastMs: REDIS_COMMAND_TIMEOUT_MS }),
-    DatabaseModule.forRoot(gatewayDatabase),
-    AuthModule,
-    CatalogModule,
-    PatternsModule,
-    AnalysesModule,
-    EstimateModule,
-    HealthModule,
-  ],
-  providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
-})
-export class AppModule {}
+/**
+ * The gateway, given its configuration: the entry point (main.ts, the test app) validates the environment once with
+ * loadConfig and passes the result, so nothing reads or checks it a second time.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forValue(config),
+        LoggingModule.forRoot(SERVICE_NAME),
+        QueueModule.forRoot({ failFastMs: REDIS_COMMAND_TIMEOUT_MS }),
+        DatabaseModule.forRoot(gatewayDatabase),
+        AuthModule,
+        CatalogModule,
+        PatternsModule,
+        AnalysesModule,
+        EventsModule,
+        DocumentsModule,
+        EstimateModule,
+        ExportsModule,
+        GatewayHealthModule,
+        FollowUpsModule,
+        ThreadsModule,
+        WebhooksModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
+    };
+  }
+}

@@ -8,6 +8,7 @@ import { AnalysisProcessor } from './analyses/analysis.processor';
 import { ChildFailuresService } from './analyses/child-failures.service';
 import { StageCollector } from './analyses/stage-collector.service';
 import { StageLauncher } from './analyses/stage-launcher.service';
+import { AnalysisEventsPublisher } from './analyses/analysis-events.publisher';
 import { orchestratorConfig } from './config/orchestrator.config';
 
 @Module({
@@ -26,6 +27,7 @@ import { orchestratorConfig } from './config/orchestrator.config';
   providers: [
     AnalysisContextRepository,
     StageLauncher,
+    AnalysisEventsPublisher,
     ChildFailuresService,
     StageCollector,
     AnalysisFlowService,

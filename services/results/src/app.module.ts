@@ -1,29 +1,42 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { ConfigModule, DatabaseModule, HealthService, LoggingModule, QueueModule } from '@ultra/platform';
+import {
+  ApiExceptionFilter,
+  ConfigModule,
+  DatabaseModule,
+  HealthModule,
+  LoggingModule,
+  QueueModule,
+} from '@ultra/platform';
 import { AnalysesModule } from './analyses/analyses.module';
-import { RESULTS_SERVICE, resultsConfig } from './config/results.config';
+import { RESULTS_SERVICE, type ResultsConfig } from './config/results.config';
 import { resultsDatabase } from './database/results-database.options';
-import { HealthController } from './health/health.controller';
-import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ResultsQueueModule } from './results-queue/results-queue.module';
+import { ThreadsModule } from './threads/threads.module';
 import { WatchdogModule } from './watchdog/watchdog.module';
 
 /**
- * Importing this module validates the environment (ConfigModule.forRoot reads it at import), so entry points
- * import it only after they are ready to report a configuration error.
+ * The results service, given its configuration: the entry point (main.ts, the test app) validates the environment
+ * once with loadConfig and passes the result, so nothing reads or checks it a second time.
  */
-@Module({
-  imports: [
-    ConfigModule.forRoot(RESULTS_SERVICE, resultsConfig),
-    LoggingModule.forRoot(RESULTS_SERVICE),
-    QueueModule.forRoot(),
-    DatabaseModule.forRoot(resultsDatabase),
-    AnalysesModule,
-    ResultsQueueModule,
-    WatchdogModule,
-  ],
-  controllers: [HealthController],
-  providers: [HealthService, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
-})
-export class AppModule {}
+@Module({})
+export class AppModule {
+  static forRoot(config: ResultsConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forValue(config),
+        LoggingModule.forRoot(RESULTS_SERVICE),
+        QueueModule.forRoot(),
+        DatabaseModule.forRoot(resultsDatabase),
+        // 503 when Redis or Postgres does not answer, so a supervisor can act on the status alone.
+        HealthModule.forRoot({ path: 'internal/health' }),
+        AnalysesModule,
+        ResultsQueueModule,
+        WatchdogModule,
+        ThreadsModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
+    };
+  }
+}

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import type { AnalysisStatus, OutputStatus, StageStatus } from '../analyses/status';
+import { type AnalysisDocument, type AnalysisDocumentView, MAX_DOCUMENTS_PER_ANALYSIS } from '../documents/documents';
 import type { ModelId } from '../models/model-id';
 import type { PatternId } from '../patterns/pattern-spec';
 import type { StageName } from '../patterns/patterns';
-import type { AnalysisOptions, OutputError, StageRun, Usage } from '../queues/job-payloads';
+import type { AnalysisOptions, HistoryExchange, OutputError, StageRun, Usage } from '../queues/job-payloads';
+import { callbackUrlSchema, type WebhookDeliveryView } from '../webhooks/webhooks';
 
 export const MAX_MODELS_PER_ANALYSIS = 8;
 export const DEFAULT_MAX_PROMPT_CHARS = 32_000;
@@ -43,6 +45,16 @@ export function analyzeRequestSchema(maxPromptChars: number) {
     cache: z.boolean({ error: 'cache must be true or false' }).optional(),
     /** Refuse (400 budget_exceeded) when the high cost estimate is above this many USD. */
     maxCostUsd: z.number().min(0).optional(),
+    /** Uploaded documents (POST /api/documents) whose text joins the prompts, within DOCUMENT_TOKEN_BUDGET. */
+    documentIds: z
+      .array(z.string({ error: 'each document id must be a string' }).min(1).max(100), {
+        error: 'documentIds must be an array of document ids',
+      })
+      .max(MAX_DOCUMENTS_PER_ANALYSIS, `at most ${MAX_DOCUMENTS_PER_ANALYSIS} documents are allowed`)
+      .refine((ids) => new Set(ids).size === ids.length, 'documentIds must not contain duplicates')
+      .optional(),
+    /** Receives the ended analysis, signed (see WebhookHeader); http(s), at most 2048 characters, a public host. */
+    callbackUrl: callbackUrlSchema.optional(),
   });
 }
 export type AnalyzeRequest = z.infer<ReturnType<typeof analyzeRequestSchema>>;
@@ -111,6 +123,10 @@ export interface AnalysisSummary {
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;
+  /** The thread the analysis belongs to: its own id for a first analysis, inherited by its follow-ups. */
+  threadId?: string;
+  /** The analysis this one follows up (POST /api/analyses/:id/follow-ups); null for a first analysis. */
+  parentAnalysisId?: string | null;
 }
 
 /** The final answer, plus the named data of the pattern's result (ranking, agreement, votes, verdicts…). */
@@ -131,6 +147,10 @@ export interface AnalysisView extends AnalysisSummary {
   options: AnalysisOptions;
   /** The analysis this one reran (POST /api/analyses/:id/rerun). */
   sourceAnalysisId: string | null;
+  /** Attached documents and which of their chunks the prompts showed; absent without documents. */
+  documents?: AnalysisDocumentView[];
+  /** Delivery of the ended analysis to its callbackUrl; absent without one. */
+  webhook?: WebhookDeliveryView;
 }
 
 export interface AnalysisPage {
@@ -148,6 +168,14 @@ export interface AnalysisDefinition {
   patternSpec: unknown;
   params: Record<string, number>;
   options: AnalysisOptions;
+  /** Attached documents with the text the prompts showed, so a rerun or a resumed run shows the same. */
+  documents?: AnalysisDocument[];
+  /** A follow-up's earlier exchanges as its prompts carried them, so a rerun or a resumed run carries them too. */
+  history?: HistoryExchange[];
+  historyOmitted?: number;
+  /** The thread and the analysis followed up (a follow-up, or a rerun of one); see AnalysisSummary. */
+  threadId?: string;
+  parentAnalysisId?: string | null;
 }
 
 /** Body of the results service's internal `POST /internal/analyses`. */
@@ -156,6 +184,8 @@ export interface CreateAnalysisCommand extends AnalysisDefinition {
   userId: string;
   requestId: string;
   sourceAnalysisId?: string | null;
+  /** Where the ended analysis is POSTed (already checked by the gateway). */
+  callbackUrl?: string | null;
 }
 
 /** `POST /api/analyses/:id/rerun`. */

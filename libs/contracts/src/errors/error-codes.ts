@@ -33,6 +33,8 @@ export const ApiErrorCode = {
   AnalysisNotFound: 'analysis_not_found',
   /** Cancelling an analysis that has already completed or failed. */
   AnalysisEnded: 'analysis_ended',
+  /** Deleting an analysis that is still queued or running (without `?cancel=1`). */
+  AnalysisRunning: 'analysis_running',
   UnknownModel: 'unknown_model',
   ModelUnavailable: 'model_unavailable',
   UnknownPattern: 'unknown_pattern',
@@ -44,11 +46,21 @@ export const ApiErrorCode = {
   BudgetExceeded: 'budget_exceeded',
   /** Rerunning from a stage the source analysis never ran, or a source that has not ended. */
   RerunNotPossible: 'rerun_not_possible',
+  /** A follow-up to an analysis that is still queued or running. */
+  FollowUpNotPossible: 'follow_up_not_possible',
   /** The same Idempotency-Key was sent before with a different request body (422). */
   IdempotencyConflict: 'idempotency_conflict',
   /** A request with the same Idempotency-Key is still being answered (409); retry it to get that answer. */
   IdempotencyInProgress: 'idempotency_in_progress',
   PayloadTooLarge: 'payload_too_large',
+  /** An uploaded document that is neither UTF-8 text nor a readable PDF (415). */
+  UnsupportedMediaType: 'unsupported_media_type',
+  /** A document that does not exist or is another user's (404). */
+  DocumentNotFound: 'document_not_found',
+  /** `documentIds` naming a document that does not exist or is another user's (400). */
+  UnknownDocument: 'unknown_document',
+  /** An upload with no text in it: an empty file, or a PDF without a text layer (422). */
+  DocumentWithoutText: 'document_without_text',
   ServiceUnavailable: 'service_unavailable',
   Internal: 'internal_error',
 } as const;

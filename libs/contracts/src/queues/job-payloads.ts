@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { analysisDocumentSchema, MAX_DOCUMENTS_PER_ANALYSIS } from '../documents/documents';
 import { errorCategorySchema } from '../errors/error-codes';
 import { modelIdSchema } from '../models/model-id';
 import { outputSpecSchema, patternIdSchema, patternSpecSchema, stageIdSchema } from '../patterns/pattern-spec';
@@ -63,6 +64,14 @@ export const stageRunSchema = z.object({
 });
 export type StageRun = z.infer<typeof stageRunSchema>;
 
+/** One earlier exchange of a thread: its question and final answer (null when that analysis failed). */
+export const historyExchangeSchema = z.object({
+  analysisId: z.uuid(),
+  prompt: z.string(),
+  answer: z.string().nullable(),
+});
+export type HistoryExchange = z.infer<typeof historyExchangeSchema>;
+
 export const analysisSpecSchema = z.object({
   prompt: z.string().min(1),
   models: z.array(modelIdSchema).min(1),
@@ -73,8 +82,14 @@ export const analysisSpecSchema = z.object({
   /** Every declared parameter's value (defaults filled in). */
   params: z.record(z.string(), z.number()).default({}),
   options: analysisOptionsSchema.default({}),
+  /** Attached documents: what of each the prompts show (within the token budget) and which chunks that is. */
+  documents: z.array(analysisDocumentSchema).max(MAX_DOCUMENTS_PER_ANALYSIS).optional(),
   /** A rerun: these runs of the source analysis are reused as they are (no call is repeated). */
   reuse: z.object({ sourceAnalysisId: z.uuid(), runs: z.array(stageRunSchema) }).optional(),
+  /** A follow-up: the thread's earlier exchanges, oldest first, within the history budget (`{{history}}`). */
+  history: z.array(historyExchangeSchema).optional(),
+  /** How many older exchanges of the thread were left out of `history` to stay within the budget. */
+  historyOmitted: z.number().int().min(0).optional(),
 });
 export type AnalysisSpec = z.infer<typeof analysisSpecSchema>;
 

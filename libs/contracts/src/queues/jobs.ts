@@ -8,12 +8,14 @@ import {
   stageCollectJob,
   stageRecordJob,
 } from './job-payloads';
+import { webhookDeliverJob } from '../webhooks/webhooks';
 
 /** Queue names are part of the wire format: never rename a released one. */
 export const QueueName = {
   Analyses: 'analyses',
   ModelTasks: 'model-tasks',
   Results: 'results',
+  Webhooks: 'webhooks',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -25,6 +27,7 @@ export const jobSchemas = {
   'analysis.started': analysisStartedJob,
   'analysis.finish': analysisFinishJob,
   'analysis.terminate': analysisTerminateJob,
+  'webhook.deliver': webhookDeliverJob,
 } as const;
 
 export type JobName = keyof typeof jobSchemas;
@@ -39,6 +42,7 @@ export const queueOf = {
   'analysis.started': QueueName.Results,
   'analysis.finish': QueueName.Results,
   'analysis.terminate': QueueName.Results,
+  'webhook.deliver': QueueName.Webhooks,
 } as const satisfies Record<JobName, QueueName>;
 
 /** Jobs a queue accepts: a processor's switch over them is checked for exhaustiveness. */

@@ -1,4 +1,4 @@
-import type { INestApplicationContext, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplicationContext, Type } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
@@ -31,7 +31,10 @@ export interface HttpServiceOptions {
  * Boots an HTTP service on Fastify. SIGTERM/SIGINT stop accepting connections, let BullMQ workers finish their
  * active jobs, close Redis and the database, then exit, within SHUTDOWN_TIMEOUT_MS (see graceful-shutdown.ts).
  */
-export async function startHttpService(module: Type, options: HttpServiceOptions): Promise<NestFastifyApplication> {
+export async function startHttpService(
+  module: Type | DynamicModule,
+  options: HttpServiceOptions,
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimit ?? 1_048_576,
     genReqId: (req: IncomingMessage) => requestIdOf(req),

@@ -1,7 +1,15 @@
 import { getFlowProducerToken, getQueueToken } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { InvalidJobError, type JobName, type JobOf, jobSchemas, QueueName, queueOf } from '@ultra/contracts';
+import {
+  InvalidJobError,
+  type JobName,
+  type JobOf,
+  jobSchemas,
+  QueueName,
+  queueOf,
+  WEBHOOK_BACKOFF_TYPE,
+} from '@ultra/contracts';
 import type { FlowJob, FlowProducer, Job, JobsOptions, Queue } from 'bullmq';
 
 /** The flow producer every service that adds flows registers (`BullModule.registerFlowProducer({name})`). */
@@ -34,6 +42,14 @@ export const jobOptions: { readonly [N in JobName]: JobsOptions } = {
   // Should an earlier stage record still be on its way, results retries the finish until it is stored (~27 min).
   'analysis.finish': { ...resultsJob, attempts: 16, backoff: { type: 'exponential', delay: 25 } },
   'analysis.terminate': resultsJob,
+  // Backoff is the results webhooks worker's (exponential, each wait capped at an hour); results sets attempts and
+  // delay from WEBHOOK_BACKOFF_MS so that the tries span 24 h. A failed delivery is kept as long as it is tried.
+  'webhook.deliver': {
+    attempts: 33,
+    backoff: { type: WEBHOOK_BACKOFF_TYPE, delay: 10_000 },
+    removeOnComplete: { age: 86_400 },
+    removeOnFail: { age: 7 * 86_400 },
+  },
 };
 
 export type JobAddOptions = JobsOptions & { jobId: string };

@@ -1,12 +1,14 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import {
+  analysisDeleteQuerySchema,
+  type AnalysisListQuery,
+  analysisListQuerySchema,
   type AnalysisPage,
   type AnalysisView,
   type AnalyzeAccepted,
   type RerunRequest,
   rerunRequestSchema,
 } from '@ultra/contracts';
-import { z } from 'zod';
 import { CurrentUser } from '../auth/current-user.decorator';
 import type { AuthUser } from '../auth/token-claims';
 import { RequestId } from '../common/request-id.decorator';
@@ -14,14 +16,9 @@ import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { AnalysesService } from './analyses.service';
 import { AnalysisCancelService, type CancelAccepted } from './analysis-cancel.service';
+import { AnalysisDeleteService } from './analysis-delete.service';
 import { AnalysisRerunService, type RerunAccepted } from './analysis-rerun.service';
 import type { ListQuery } from './results.client';
-
-// Values are checked by results, which owns paging; here only that each is given at most once.
-const listQuery = z.object({
-  limit: z.string({ error: 'limit must be given once' }).optional(),
-  cursor: z.string({ error: 'cursor must be given once' }).optional(),
-});
 
 @Controller()
 export class AnalysesController {
@@ -29,6 +26,7 @@ export class AnalysesController {
     private readonly analyses: AnalysesService,
     private readonly cancellation: AnalysisCancelService,
     private readonly reruns: AnalysisRerunService,
+    private readonly deletion: AnalysisDeleteService,
   ) {}
 
   /**
@@ -46,9 +44,14 @@ export class AnalysesController {
     return this.analyses.start(body, user.id, requestId);
   }
 
+  /**
+   * Filters and paging are checked here with the schema results parses them with (400 naming the parameter), then
+   * passed on as sent: results turns them into SQL.
+   */
   @Get('analyses')
   list(
-    @Query(new ZodValidationPipe(listQuery, 'query')) query: ListQuery,
+    @Query(new ZodValidationPipe(analysisListQuerySchema, 'query')) _checked: AnalysisListQuery,
+    @Query() query: ListQuery,
     @CurrentUser() user: AuthUser,
     @RequestId() requestId: string,
   ): Promise<AnalysisPage> {
@@ -64,6 +67,18 @@ export class AnalysesController {
     @RequestId() requestId: string,
   ): Promise<CancelAccepted> {
     return this.cancellation.cancel(id, user.id, requestId);
+  }
+
+  /** 204: gone with its stage runs and outputs. 409 analysis_running while it runs, unless `?cancel=1`. */
+  @Delete('analyses/:id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  delete(
+    @Param('id') id: string,
+    @Query(new ZodValidationPipe(analysisDeleteQuerySchema, 'query')) { cancel }: { cancel: boolean },
+    @CurrentUser() user: AuthUser,
+    @RequestId() requestId: string,
+  ): Promise<void> {
+    return this.deletion.delete(id, user.id, cancel, requestId);
   }
 
   /** 202: a new analysis that reuses the source's runs before `fromStage` and runs the rest. */

@@ -8,6 +8,7 @@ import { PatternsModule } from '../patterns/patterns.module';
 import { AnalysesController } from './analyses.controller';
 import { AnalysesService } from './analyses.service';
 import { AnalysisCancelService } from './analysis-cancel.service';
+import { AnalysisDeleteService } from './analysis-delete.service';
 import { AnalysisJobsProducer } from './analysis-jobs.producer';
 import { AnalysisRequestModule } from './analysis-request.module';
 import { AnalysisRerunService } from './analysis-rerun.service';
@@ -24,6 +25,15 @@ import { ResultsClient } from './results.client';
     BullModule.registerQueue({ name: QueueName.Analyses }, { name: QueueName.Results }),
   ],
   controllers: [AnalysesController],
-  providers: [AnalysesService, AnalysisCancelService, AnalysisRerunService, ResultsClient, AnalysisJobsProducer],
+  providers: [
+    AnalysesService,
+    AnalysisCancelService,
+    AnalysisDeleteService,
+    AnalysisRerunService,
+    ResultsClient,
+    AnalysisJobsProducer,
+  ],
+  // Follow-ups launch analyses the same way, and threads read them from results.
+  exports: [AnalysesService, ResultsClient],
 })
 export class AnalysesModule {}

@@ -24,6 +24,12 @@ export class AnalysisNotFoundException extends ApiException {
   }
 }
 
+/** Where a follow-up (or a rerun of one) sits: its thread, and the analysis it follows up. */
+export interface ThreadLink {
+  threadId: string;
+  parentAnalysisId: string | null;
+}
+
 /** Dollars to three significant digits, enough to compare with a limit without a wall of decimals. */
 const usd = (value: number): string => `$${Number(value.toPrecision(3))}`;
 
@@ -39,9 +45,9 @@ export class AnalysesService {
   ) {}
 
   async start(body: unknown, userId: string, requestId: string): Promise<AnalyzeAccepted> {
-    const { spec, maxCostUsd } = await this.validator.validateRequest(body, userId);
+    const { spec, maxCostUsd, callbackUrl } = await this.validator.validateRequest(body, userId);
     if (maxCostUsd !== undefined) this.checkBudget(spec, maxCostUsd);
-    return this.launch(spec, userId, requestId);
+    return this.launch(spec, userId, requestId, undefined, undefined, callbackUrl);
   }
 
   /**
@@ -54,9 +60,11 @@ export class AnalysesService {
     userId: string,
     requestId: string,
     sourceAnalysisId?: string,
+    thread?: ThreadLink,
+    callbackUrl?: string,
   ): Promise<AnalyzeAccepted> {
     const id = randomUUID();
-    const { prompt, models, ultraModel, pattern, patternSpec, params, options } = spec;
+    const { prompt, models, ultraModel, pattern, patternSpec, params, options, history, historyOmitted } = spec;
     await this.results.createAnalysis({
       id,
       userId,
@@ -68,7 +76,11 @@ export class AnalysesService {
       patternSpec,
       params,
       options,
+      ...(spec.documents && { documents: spec.documents }),
       ...(sourceAnalysisId === undefined ? {} : { sourceAnalysisId }),
+      ...(history && { history, historyOmitted }),
+      ...thread,
+      ...(callbackUrl !== undefined && { callbackUrl }),
     });
     try {
       await this.jobs.start({ schemaVersion: SCHEMA_VERSION, analysisId: id, requestId, spec });
@@ -91,7 +103,7 @@ export class AnalysesService {
   }
 
   /** The high end of the estimate must stay within the caller's limit; the refusal carries the whole estimate. */
-  private checkBudget(spec: AnalysisSpec, maxCostUsd: number): void {
+  checkBudget(spec: AnalysisSpec, maxCostUsd: number): void {
     const estimate = this.estimator.estimate(spec);
     const high = estimate.total.costUsd.high;
     if (high <= maxCostUsd) return;

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
+import { DocumentsModule } from '../documents/documents.module';
 import { PatternsModule } from '../patterns/patterns.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { AnalysisRequestValidator } from './analysis-request.validator';
 
 /**
@@ -8,7 +10,7 @@ import { AnalysisRequestValidator } from './analysis-request.validator';
  * (EstimateModule). A module of its own so that AnalysesModule can import EstimateModule without a cycle.
  */
 @Module({
-  imports: [CatalogModule, PatternsModule],
+  imports: [CatalogModule, PatternsModule, DocumentsModule, WebhooksModule],
   providers: [AnalysisRequestValidator],
   exports: [AnalysisRequestValidator],
 })

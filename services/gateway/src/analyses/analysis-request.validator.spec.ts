@@ -1,4 +1,5 @@
 import { type PatternSpec, patternSpecSchema } from '@ultra/contracts';
+import { parseAllowHosts } from '@ultra/platform';
 import { ApiException } from '../common/api-exception';
 import { BreakerSnapshots, type BreakerStatus } from '../catalog/breaker-status.service';
 import { CatalogService } from '../catalog/catalog.service';
@@ -11,6 +12,9 @@ import type { UserPatternEntity } from '../patterns/user-pattern.entity';
 import type { UserPatternsRepository } from '../patterns/user-patterns.repository';
 import { patternDocument } from '../testing/test-patterns';
 import { AnalysisRequestValidator } from './analysis-request.validator';
+import { DocumentSelectionService } from '../documents/document-selection.service';
+import type { DocumentsRepository } from '../documents/documents.repository';
+import { CallbackUrlValidator } from '../webhooks/callback-url.validator';
 
 const config = gatewayConfig.parse({
   DATABASE_URL: 'postgres://u@localhost/db',
@@ -77,6 +81,9 @@ const validator = new AnalysisRequestValidator(
   catalog,
   registry,
   new ModelPreflight(catalog, availability, closedBreakers),
+  // Nobody owns a document here: documentIds are tested in test/e2e/documents.e2e-spec.ts.
+  new DocumentSelectionService({ findOwned: () => Promise.resolve([]) } as unknown as DocumentsRepository, config),
+  new CallbackUrlValidator({ ...config, WEBHOOK_ALLOW_HOSTS: parseAllowHosts('127.0.0.1') }),
 );
 const builtin = (id: string): PatternSpec => registry.builtin(id)!;
 
@@ -369,6 +376,27 @@ describe('AnalysisRequestValidator', () => {
       { path: 'prompt', message: 'prompt must not be empty' },
       { path: 'models', message: 'at least one model is required' },
     ]);
+  });
+
+  it('passes an allowed callbackUrl on beside the analysis, and refuses others naming callbackUrl', async () => {
+    const body = { prompt: 'q', models: ['mock:alpha'] };
+    const accepted = await validator.validateRequest({ ...body, callbackUrl: 'http://127.0.0.1:9/hook' }, alice);
+    expect(accepted.callbackUrl).toBe('http://127.0.0.1:9/hook');
+    expect((await validator.validateRequest(body, alice)).callbackUrl).toBeUndefined();
+    const refusals = [
+      ['http://10.0.0.1/', 'callbackUrl is refused: host 10.0.0.1 is a private address'],
+      ['http://167772161/', 'callbackUrl is refused: host 10.0.0.1 is a private address'],
+      ['http://[::1]/', 'callbackUrl is refused: host ::1 is a loopback address'],
+      ['ftp://example.com/', 'callbackUrl must be an http:// or https:// URL'],
+      [`https://example.com/${'a'.repeat(2_048)}`, 'callbackUrl must be at most 2048 characters (got 2068)'],
+    ];
+    for (const [callbackUrl, message] of refusals) {
+      const error = await rejection({ ...body, callbackUrl });
+      expect({ code: error.code, details: error.details }).toEqual({
+        code: 'validation_failed',
+        details: [{ path: 'callbackUrl', message }],
+      });
+    }
   });
 
   it('reports unknown models before unavailable ones', async () => {

@@ -19,7 +19,9 @@ import type { GatewayConfig } from '../config/gateway.config';
 import { CatalogService } from '../catalog/catalog.service';
 import { ModelPreflight } from '../catalog/model-preflight.service';
 import { summaryOf } from '../common/zod-validation.pipe';
+import { DocumentSelectionService } from '../documents/document-selection.service';
 import { PatternRegistry } from '../patterns/pattern-registry';
+import { CallbackUrlValidator } from '../webhooks/callback-url.validator';
 
 type Issue = z.ZodError['issues'][number];
 
@@ -82,6 +84,8 @@ function fail(code: ApiErrorCode, problems: Problem[]): never {
 export interface ValidatedAnalyzeRequest {
   spec: AnalysisSpec;
   maxCostUsd: number | undefined;
+  /** Where results POSTs the ended analysis; already SSRF-checked. */
+  callbackUrl?: string;
 }
 
 /** The models a pattern names itself (explicit participants, a sampled model), with where it names them. */
@@ -111,6 +115,8 @@ export class AnalysisRequestValidator {
     private readonly catalog: CatalogService,
     private readonly patterns: PatternRegistry,
     private readonly preflight: ModelPreflight,
+    private readonly documents: DocumentSelectionService,
+    private readonly callbacks: CallbackUrlValidator,
   ) {
     this.schema = analyzeRequestSchema(config.MAX_PROMPT_CHARS);
     this.maxCalls = config.MAX_CALLS_PER_ANALYSIS;
@@ -127,6 +133,8 @@ export class AnalysisRequestValidator {
     const problems = [
       ...(parsed.success ? [] : parsed.error.issues.map((issue) => problemOf(issue, body))),
       ...surrogateProblems(body),
+      // Resolves the host (DNS), so only for a body whose shape is right.
+      ...(parsed.success ? await this.callbacks.problems(parsed.data.callbackUrl) : []),
     ];
     if (!parsed.success || problems.length) throw new ValidationFailedException(summaryOf(problems), problems);
     const { prompt, models, ultraModel = models[0], pattern = DEFAULT_PATTERN, maxCostUsd, cache } = parsed.data;
@@ -148,7 +156,11 @@ export class AnalysisRequestValidator {
     const params = this.paramsOf(patternSpec, parsed.data.params, models.length);
     // The top-level `cache` travels with the other per-analysis options, so reruns keep it.
     const options: AnalysisOptions = { ...parsed.data.options, ...(cache !== undefined && { cache }) };
-    return { spec: { prompt, models, ultraModel, pattern, patternSpec, params, options }, maxCostUsd };
+    // Last: the one check that reads the database. The question picks the chunks when they exceed the budget.
+    const documents = await this.documents.select(parsed.data.documentIds ?? [], prompt, userId);
+    const spec: AnalysisSpec = { prompt, models, ultraModel, pattern, patternSpec, params, options };
+    if (documents.length) spec.documents = documents;
+    return { spec, maxCostUsd, ...(parsed.data.callbackUrl !== undefined && { callbackUrl: parsed.data.callbackUrl }) };
   }
 
   /**

@@ -75,9 +75,13 @@ export class AnalysisRerunService {
       patternSpec,
       params,
       options: source.options,
+      ...(source.documents && { documents: source.documents }),
       reuse: { sourceAnalysisId: source.id, runs: reusedRuns(patternSpec, source.runs, request.fromStage) },
+      // A rerun of a follow-up renders the prompts its reused runs saw; every rerun joins its source's thread.
+      ...(source.history && { history: source.history, historyOmitted: source.historyOmitted }),
     };
-    const accepted = await this.analyses.launch(spec, userId, requestId, source.id);
+    const thread = { threadId: source.threadId ?? source.id, parentAnalysisId: source.parentAnalysisId ?? null };
+    const accepted = await this.analyses.launch(spec, userId, requestId, source.id, thread);
     return { ...accepted, sourceAnalysisId: source.id };
   }
 

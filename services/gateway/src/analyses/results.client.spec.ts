@@ -87,6 +87,36 @@ describe('ResultsClient', () => {
     await expect(client.deleteQueuedAnalysis(command.id, command.userId, 'req-del')).rejects.toThrow('HTTP 409');
   });
 
+  it('forwards the history filters exactly as the caller sent them', async () => {
+    reply = { status: 200, body: { analyses: [], nextCursor: null } };
+    const filters = { status: 'queued,running', pattern: 'critique', model: 'mock:alpha', from: '2025-01-01' };
+    await client.listAnalyses(command.userId, { ...filters, to: '2025-01-02T10:00:00Z', q: '"a b" -c' }, 'req-list');
+    expect(Object.fromEntries(server.requests.at(-1)?.url.searchParams ?? [])).toEqual({
+      userId: command.userId,
+      ...filters,
+      to: '2025-01-02T10:00:00Z',
+      q: '"a b" -c',
+    });
+  });
+
+  it('deletes in a mode, passing results’ 409 analysis_running and 404 on as they are', async () => {
+    reply = { status: 204 };
+    await client.deleteAnalysis(command.id, command.userId, 'any', 'req-del');
+    const request = server.requests.at(-1);
+    expect(request?.method).toBe('DELETE');
+    expect(Object.fromEntries(request?.url.searchParams ?? [])).toEqual({ userId: command.userId, mode: 'any' });
+
+    reply = { status: 409, body: { error: { code: 'analysis_running', message: 'analysis x is running' } } };
+    await expect(client.deleteAnalysis(command.id, command.userId, 'ended', 'r')).rejects.toMatchObject({
+      code: 'analysis_running',
+      message: 'analysis x is running',
+    });
+    reply = { status: 404, body: { error: { code: 'analysis_not_found', message: 'analysis x not found' } } };
+    await expect(client.deleteAnalysis(command.id, command.userId, 'ended', 'r')).rejects.toMatchObject({
+      code: 'analysis_not_found',
+    });
+  });
+
   it('turns an unreadable 400 into validation_failed', async () => {
     reply = { status: 400, body: 'not json at all' };
     await expect(client.listAnalyses(command.userId, { cursor: 'x' }, 'req-1')).rejects.toMatchObject({

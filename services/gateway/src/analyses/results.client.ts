@@ -1,5 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { AnalysisPage, AnalysisSource, AnalysisView, CreateAnalysisCommand } from '@ultra/contracts';
+import type {
+  AnalysisPage,
+  AnalysisSource,
+  AnalysisView,
+  CreateAnalysisCommand,
+  ThreadEntries,
+} from '@ultra/contracts';
+import { type AnalysisListQuery, analysisListParams } from '@ultra/contracts';
 import { APP_CONFIG, REQUEST_ID_HEADER } from '@ultra/platform';
 import {
   ApiException,
@@ -12,10 +19,11 @@ import type { GatewayConfig } from '../config/gateway.config';
 /** Results answers from its own database; anything slower than this is treated as down rather than waited on. */
 export const RESULTS_TIMEOUT_MS = 5_000;
 
-export interface ListQuery {
-  limit?: string;
-  cursor?: string;
-}
+/** The listing's query parameters as the caller sent them (checked, then passed on unchanged: results parses them). */
+export type ListQuery = Partial<Record<keyof AnalysisListQuery, string>>;
+
+/** Which statuses results may delete in: `ended` (completed or failed) or `any` (after a cancel). */
+export type DeleteMode = 'ended' | 'any';
 
 interface CallOptions {
   method?: 'GET' | 'POST' | 'DELETE';
@@ -74,10 +82,23 @@ export class ResultsClient {
     return this.bodyOf<AnalysisSource>(response);
   }
 
-  async listAnalyses(userId: string, { limit, cursor }: ListQuery, requestId: string): Promise<AnalysisPage> {
+  /** A thread's analyses, oldest first, each with its final answer; null when the user has none in it. */
+  async getThread(id: string, userId: string, requestId: string): Promise<ThreadEntries | null> {
+    const query = new URLSearchParams({ userId }).toString();
+    const response = await this.call(`/internal/threads/${encodeURIComponent(id)}?${query}`, requestId);
+    if (response.status === 404 || response.status === 400) {
+      await response.body?.cancel();
+      return null;
+    }
+    return this.bodyOf<ThreadEntries>(response);
+  }
+
+  async listAnalyses(userId: string, listing: ListQuery, requestId: string): Promise<AnalysisPage> {
     const query = new URLSearchParams({ userId });
-    if (limit !== undefined) query.set('limit', limit);
-    if (cursor !== undefined) query.set('cursor', cursor);
+    for (const param of analysisListParams) {
+      const value = listing[param];
+      if (value !== undefined) query.set(param, value);
+    }
     const response = await this.call(`/internal/analyses?${query.toString()}`, requestId);
     if (response.status === 400) throw await this.clientError(response);
     return this.bodyOf<AnalysisPage>(response);
@@ -91,6 +112,22 @@ export class ResultsClient {
     const response = await this.call(analysisPath(id, userId), requestId, { method: 'DELETE' });
     await response.body?.cancel();
     if (!response.ok) throw new Error(`results refused to delete analysis ${id}: HTTP ${response.status}`);
+  }
+
+  /**
+   * The public delete: the analysis with its stage runs and outputs, if its status allows `mode`. Results' 404
+   * (another user's) and 409 `analysis_running` are passed on as they are; 204 also when it was already gone.
+   */
+  async deleteAnalysis(id: string, userId: string, mode: DeleteMode, requestId: string): Promise<void> {
+    const path = `${analysisPath(id, userId)}&${new URLSearchParams({ mode }).toString()}`;
+    const response = await this.call(path, requestId, { method: 'DELETE' });
+    if (response.ok) {
+      await response.body?.cancel();
+      return;
+    }
+    if (response.status === 404 || response.status === 409) throw await this.clientError(response);
+    await response.body?.cancel();
+    throw new Error(`results refused to delete analysis ${id}: HTTP ${response.status}`);
   }
 
   private async call(path: string, requestId: string, { method = 'GET', json }: CallOptions = {}): Promise<Response> {
@@ -115,14 +152,15 @@ export class ResultsClient {
     return response;
   }
 
-  /** Results' own 400 body is passed on, so the caller sees exactly which limit or cursor was wrong. */
-  private async clientError(response: Response): Promise<ApiException> {
+  /** Results' own 4xx body is passed on, so the caller sees exactly which parameter was wrong, or why. */
+  private async clientError(response: Response): Promise<Error> {
     const body: unknown = await response.json().catch(() => undefined);
     const error = isObject(body) ? body.error : undefined;
     if (isObject(error) && isApiErrorCode(error.code) && typeof error.message === 'string') {
       return new ApiException(error.code, error.message, error.details);
     }
-    return new ValidationFailedException('invalid limit or cursor');
+    if (response.status !== 400) return new Error(`unexpected answer from results: HTTP ${response.status}`);
+    return new ValidationFailedException('invalid query');
   }
 
   private async bodyOf<T>(response: Response): Promise<T> {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { DEFAULT_MAX_PROMPT_CHARS, MAX_MODELS_PER_ANALYSIS, type PatternLimits } from '@ultra/contracts';
-import { databaseEnv, httpEnv, logEnv, providerEnv, redisEnv } from '@ultra/platform';
+import { databaseEnv, httpEnv, logEnv, providerEnv, redisEnv, webhookEnv } from '@ultra/platform';
 import { z } from 'zod';
+import { eventsEnv } from '../events/events.config';
 
 export const SERVICE_NAME = 'gateway';
 
@@ -32,6 +33,7 @@ export const gatewayConfig = z
     ...databaseEnv,
     ...logEnv,
     ...providerEnv,
+    ...webhookEnv,
     NODE_ENV: z.string().default('development'),
     JWT_SECRET: z.string().optional(),
     JWT_ACCESS_TTL: ttlSeconds.default(15 * 60),
@@ -61,6 +63,13 @@ export const gatewayConfig = z
       .default(86_400),
     /** After a cancel, how long the orchestrator has to end the analysis before results ends it regardless. */
     CANCEL_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+    ...eventsEnv,
+    /** Largest document `POST /api/documents` accepts (bytes). */
+    DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1).max(1_073_741_824).default(10_485_760),
+    /** Tokens of document text one analysis' prompts may carry; over it, the chunks most relevant to the question. */
+    DOCUMENT_TOKEN_BUDGET: z.coerce.number().int().min(400).max(1_000_000).default(8_000),
+    /** Tokens of earlier exchanges a follow-up's prompts may carry; the oldest are left out first. */
+    HISTORY_TOKEN_BUDGET: z.coerce.number().int().min(0).max(1_000_000).default(4_000),
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV !== 'production') return;

@@ -34,13 +34,14 @@ export async function startGatewayTestApp(env: Record<string, string> = {}): Pro
     JWT_SECRET: randomBytes(32).toString('hex'),
     ...env,
   });
-  // Imported only now, because loading the module reads the environment set above.
+  // Loaded only now, from the environment set above.
   const { AppModule } = jest.requireActual<typeof import('../app.module.js')>('../app.module');
-  const app = await startHttpService(AppModule, {
+  const config = loadConfig(SERVICE_NAME, gatewayConfig);
+  const app = await startHttpService(AppModule.forRoot(config), {
     port: 0,
     host: '127.0.0.1',
-    bodyLimit: bodyLimitOf(loadConfig(SERVICE_NAME, gatewayConfig)),
-    configure: configureHttp,
+    bodyLimit: bodyLimitOf(config),
+    configure: (nest) => configureHttp(nest, config),
   });
   return {
     url: await app.getUrl(),

@@ -16,6 +16,7 @@ import { nextStep, type RunFlags, type Step } from '../patterns/next-step';
 import type { Outcome } from '../patterns/pattern-result';
 import type { AnalysisState } from '../patterns/run-state';
 import { AnalysisContextRepository } from './analysis-context.repository';
+import { AnalysisEventsPublisher } from './analysis-events.publisher';
 import { type Envelope, recordOf, reusedRuns, runOf } from './stage-records';
 import { StageCollector } from './stage-collector.service';
 import { StageLauncher } from './stage-launcher.service';
@@ -33,6 +34,7 @@ export class AnalysisFlowService {
     private readonly jobs: JobProducer,
     @Inject(APP_CONFIG) private readonly config: OrchestratorConfig,
     private readonly collector: StageCollector,
+    private readonly events: AnalysisEventsPublisher,
     private readonly logger: PinoLogger,
   ) {}
 
@@ -102,16 +104,18 @@ export class AnalysisFlowService {
       fresh.push({ run, record: recordOf(envelope, state, run, [], step.kind === 'skip' ? step.note : undefined) });
       step = nextStep(state, flags);
     }
+    const records = fresh.map((f) => f.record);
     if (step.kind === 'finish') {
-      await this.finish(
-        envelope,
-        state,
-        fresh.map((f) => f.record),
-        step.outcome,
-      );
+      // Before the finish job: results writes the final event once it has stored the end.
+      await this.events.progress(envelope.analysisId, records);
+      await this.finish(envelope, state, records, step.outcome);
       return;
     }
+    // Sent before the flow (on another connection): the stage events are in the stream before any worker can write
+    // the stage's outputs, which takes the flow's arrival and more round trips. Not awaited first: no added latency.
+    const published = this.events.progress(envelope.analysisId, records, step);
     await Promise.all([
+      published,
       this.contexts.saveRuns(
         envelope.analysisId,
         fresh.map((f) => f.run),

@@ -6,6 +6,8 @@ import {
   templateVariables,
 } from '@ultra/contracts';
 import { renderAggregate } from '../aggregates/aggregators';
+import { documentsText, withDocuments } from './documents-block';
+import { historyText, withHistory } from './history-block';
 import { PeerLabels } from './peer-labels';
 import { aggregateOf, type AnalysisState, keyOf, outputsOfPrev, outputsOfStage, stageOf } from './run-state';
 
@@ -67,8 +69,9 @@ export function renderMessages(state: AnalysisState, target: RenderTarget): Chat
       case 'question':
         return state.spec.prompt;
       case 'history':
+        return historyText(state.spec);
       case 'documents':
-        return '';
+        return documentsText(state.spec);
       case 'round':
         return String(target.round);
       case 'rounds':
@@ -96,7 +99,8 @@ export function renderMessages(state: AnalysisState, target: RenderTarget): Chat
   const messages: ChatMessage[] = [];
   if (target.stage.prompt.system) messages.push({ role: 'system', content: fill(target.stage.prompt.system) });
   messages.push({ role: 'user', content: fill(target.stage.prompt.user) });
-  return messages;
+  // Documents come first, then the conversation, so the question is still the last thing the model reads.
+  return withDocuments(withHistory(messages, target.stage, state.spec), target.stage, state.spec);
 }
 
 function aggregateText(state: AnalysisState, ref: string, labels: PeerLabels, viewer: string): string {

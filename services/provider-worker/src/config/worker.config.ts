@@ -7,7 +7,7 @@ import {
   type ProviderSettings,
   redisEnv,
 } from '@ultra/platform';
-import { modelIdSchema } from '@ultra/contracts';
+import { modelIdSchema, analysisEventsEnv } from '@ultra/contracts';
 import { z } from 'zod';
 import { loadFallbackChains } from '../resilience/fallback-chains';
 import { loadProviderLimits, providerLimitsEnv } from '../resilience/provider-limits.config';
@@ -17,6 +17,7 @@ const DEFAULT_MODELS_FILE = resolve(__dirname, '../../../../config/models.json')
 
 export const workerConfigSchema = z.object({
   ...redisEnv,
+  ...analysisEventsEnv,
   ...logEnv,
   ...providerEnv,
   /** The model catalog; its prices give each output's cost. */

@@ -69,8 +69,9 @@ export class ModelAttemptService {
     const cacheKey = this.cache.keyOf(call, model);
     const cached = await this.cache.get(cacheKey);
     if (cached) {
-      ctx.stream.replay(cached.text);
-      return { kind: 'answered', result: fromCache(call, cached) };
+      const result = fromCache(call, cached);
+      ctx.stream.replay(cached.text, { usage: result.usage });
+      return { kind: 'answered', result };
     }
     const leaseMs = ctx.signals.timeoutMs + LEASE_MARGIN_MS;
     // Waiting in place is bounded by one call's time too, so a task never waits on limits without end.
@@ -122,7 +123,7 @@ export class ModelAttemptService {
       if (verdict.probes.length > 0) await recorded;
       else void recorded;
       this.cache.put(cacheKey, result);
-      sink?.end('done');
+      void sink?.close('done', { usage: result.usage });
       return { kind: 'answered', result };
     } catch (raw) {
       lease.release();
@@ -145,7 +146,9 @@ export class ModelAttemptService {
         },
         `model call failed: ${error.message}`,
       );
-      sink?.end(willRetry || ctx.moreToTry ? 'retrying' : 'failed');
+      // A final failure is the task's to announce (model-call.service), with the category and message it stores.
+      if (willRetry || ctx.moreToTry)
+        void sink?.close('retrying', { error: { category: error.category, message: error.message } });
       if (willRetry) throw error;
       return { kind: 'failed', error };
     }

@@ -95,8 +95,9 @@ export class ModelCallService {
           notes.push(`${model} failed (${outcome.error.category}): ${outcome.error.message}`);
         }
       }
-      stream.finish('failed');
-      return this.failure(call, primary, notes, started);
+      const result = this.failure(call, primary, notes, started);
+      stream.finish('failed', { error: result.error ?? undefined });
+      return result;
     } finally {
       signals.release();
     }

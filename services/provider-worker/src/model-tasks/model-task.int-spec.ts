@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import {
-  analysisDeltasStream,
+  analysisEventsStream,
   type ModelCallJob,
   type ModelCallResult,
+  type PushEvent,
   QueueName,
   SCHEMA_VERSION,
 } from '@ultra/contracts';
@@ -53,14 +54,12 @@ describe('model-tasks processor on real Redis', () => {
     await events.waitUntilReady();
   });
 
-  /** The delta stream's entries of one analysis, as field → value records. */
-  async function readDeltas(analysisId: string): Promise<Record<string, string>[]> {
+  /** The push events of one analysis, in stream order. */
+  async function readDeltas(analysisId: string): Promise<PushEvent[]> {
     const reader = new Redis(redis.url);
     try {
-      const entries = await reader.xrange(analysisDeltasStream(redis.prefix, analysisId), '-', '+');
-      return entries.map(([, f]) =>
-        Object.fromEntries(Array.from({ length: f.length / 2 }, (_, i) => [f[2 * i], f[2 * i + 1]])),
-      );
+      const entries = await reader.xrange(analysisEventsStream(redis.prefix, analysisId), '-', '+');
+      return entries.map(([, f]) => JSON.parse(f[1]) as PushEvent);
     } finally {
       reader.disconnect();
     }
@@ -113,30 +112,35 @@ describe('model-tasks processor on real Redis', () => {
     await (
       await queue.add('model.call', failing, { attempts: 2, backoff: { type: 'fixed', delay: 10 } })
     ).waitUntilFinished(events, 10_000);
+    const ends = (e: PushEvent) => e.type !== 'output.delta';
     const okEntries = await eventually('the end of the answer', async () => {
       const entries = await readDeltas(ok.analysisId);
-      return entries.some((e) => e.status) ? entries : undefined;
+      return entries.some(ends) ? entries : undefined;
     });
-    expect(
-      okEntries
-        .filter((e) => e.text)
-        .map((e) => e.text)
-        .join(''),
-    ).toBe(answered.text);
+    expect(okEntries.map((e) => (e.type === 'output.delta' ? e.text : '')).join('')).toBe(answered.text);
     expect(okEntries.at(-1)).toEqual({
+      type: 'output.completed',
+      analysisId: ok.analysisId,
       stage: 'initial',
-      stageIndex: '0',
+      stageIndex: 0,
       model: 'mock:alpha',
-      attempt: '1',
-      status: 'done',
+      sample: 0,
+      attempt: 1,
+      usage: answered.usage,
+      at: expect.any(String),
     });
     const failedEntries = await eventually('both attempts', async () => {
-      const entries = await readDeltas(failing.analysisId);
+      const entries = (await readDeltas(failing.analysisId)).filter(ends);
       return entries.length >= 2 ? entries : undefined;
     });
-    expect(failedEntries.map((e) => [e.attempt, e.status])).toEqual([
-      ['1', 'retrying'],
-      ['2', 'failed'],
+    expect(failedEntries).toEqual([
+      expect.objectContaining({ type: 'output.retrying', attempt: 1, category: 'provider_unavailable' }),
+      expect.objectContaining({
+        type: 'output.failed',
+        attempt: 2,
+        category: 'provider_unavailable',
+        message: expect.stringContaining('mock:beta'),
+      }),
     ]);
   });
 
@@ -148,9 +152,14 @@ describe('model-tasks processor on real Redis', () => {
     expect(result).toMatchObject({ model: 'mock:gamma', sample: 2, status: 'completed' });
     const entries = await eventually('the end of the sample', async () => {
       const all = await readDeltas(sampled.analysisId);
-      return all.some((e) => e.status) ? all : undefined;
+      return all.some((e) => e.type === 'output.completed') ? all : undefined;
     });
-    expect(entries.every((e) => e.stage === 'samples' && e.stageIndex === '3' && e.sample === '2')).toBe(true);
+    expect(entries).toContainEqual(
+      expect.objectContaining({ type: 'output.delta', stage: 'samples', stageIndex: 3, sample: 2 }),
+    );
+    expect(entries.every((e) => 'sample' in e && e.stage === 'samples' && e.stageIndex === 3 && e.sample === 2)).toBe(
+      true,
+    );
   });
 
   it('parses json output into data, and says why when the answer does not fit the shape', async () => {

@@ -176,6 +176,8 @@ describe('internal analyses API', () => {
       patternSpec: mixedPattern(),
       params: { rounds: 2 },
       options: { quorum: 1 },
+      threadId: cmd.id,
+      parentAnalysisId: null,
       runs: [
         {
           index: 0,

@@ -2,7 +2,13 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query
 import type { AnalysisPage, AnalysisSource, AnalysisView } from '@ultra/contracts';
 import type { FastifyReply } from 'fastify';
 import { AnalysesService } from './analyses.service';
-import { parseAnalysisId, parseCreateCommand, parseListQuery, parseUserId } from './analysis-requests.schema';
+import {
+  parseAnalysisId,
+  parseCreateCommand,
+  parseDeleteQuery,
+  parseListQuery,
+  parseUserId,
+} from './analysis-requests.schema';
 
 /**
  * The internal API the gateway reads analyses through. It trusts the gateway's `userId` (the service is reachable
@@ -36,10 +42,14 @@ export class AnalysesController {
     return this.analyses.source(id, parseUserId(query));
   }
 
-  /** 204 also when the analysis is already gone, so the gateway may repeat it; 409 once it has started. */
+  /**
+   * `?mode=queued` (the default) | `ended` | `any`. 204 also when the analysis is already gone, so the gateway may
+   * repeat it; 409 when its status does not allow the mode (`analysis_not_queued`, `analysis_running`).
+   */
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
   delete(@Param('id') id: string, @Query() query: unknown): Promise<void> {
-    return this.analyses.deleteQueued(parseAnalysisId(id), parseUserId(query));
+    const { userId, mode } = parseDeleteQuery(query);
+    return this.analyses.delete(parseAnalysisId(id), userId, mode);
   }
 }

@@ -8,6 +8,7 @@ import { StageRunsRepository } from './stage-runs.repository';
 @Module({
   controllers: [AnalysesController],
   providers: [AnalysesRepository, StageRunsRepository, AnalysesService],
-  exports: [AnalysesRepository, StageRunsRepository],
+  // The service too: a webhook delivers the same view a read answers.
+  exports: [AnalysesRepository, StageRunsRepository, AnalysesService],
 })
 export class AnalysesModule {}

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   AnalysisStatus,
   type AnalysisError,
+  type AnalysisFilters,
   type AnalysisFinishJob,
   type CreateAnalysisCommand,
 } from '@ultra/contracts';
@@ -50,6 +51,11 @@ export class AnalysesRepository {
         params: command.params,
         options: command.options,
         sourceAnalysisId: command.sourceAnalysisId ?? null,
+        callbackUrl: command.callbackUrl ?? null,
+        documents: command.documents?.length ? command.documents : null,
+        threadId: command.threadId ?? command.id,
+        parentAnalysisId: command.parentAnalysisId ?? null,
+        history: command.history ? { exchanges: command.history, omitted: command.historyOmitted ?? 0 } : null,
         models: command.models,
         ultraModel: command.ultraModel,
         prompt: command.prompt,
@@ -63,15 +69,16 @@ export class AnalysesRepository {
   }
 
   /**
-   * Deletes the analysis only while it is still queued, its runs and outputs with it (ON DELETE CASCADE). The status sits
-   * in the WHERE so an analysis the orchestrator starts meanwhile is never deleted. True when this call deleted it.
+   * Deletes the analysis only while its status is one of `statuses`, its runs and outputs with it (ON DELETE
+   * CASCADE). The status sits in the WHERE so an analysis that moves on meanwhile (the orchestrator starts a queued
+   * one) is never deleted. True when this call deleted it.
    */
-  async deleteQueued(id: string, userId: string): Promise<boolean> {
+  async deleteIn(id: string, userId: string, statuses: readonly AnalysisStatus[]): Promise<boolean> {
     const deleted = await this.dataSource
       .createQueryBuilder()
       .delete()
       .from(AnalysisEntity)
-      .where('id = :id AND user_id = :userId AND status = :queued', { id, userId, queued: AnalysisStatus.Queued })
+      .where('id = :id AND user_id = :userId AND status IN (:...statuses)', { id, userId, statuses })
       .execute();
     return Boolean(deleted.affected);
   }
@@ -84,12 +91,28 @@ export class AnalysesRepository {
     return this.dataSource.getRepository(AnalysisEntity).findOneBy({ id, userId });
   }
 
-  /** One page of a user's analyses, newest first; `take` rows after the cursor's position. */
-  findPage(userId: string, take: number, cursor: PageCursor | null): Promise<AnalysisEntity[]> {
+  /**
+   * One page of a user's analyses that pass the filters, newest first; `take` rows after the cursor's position. `q`
+   * matches the generated `search` tsvector (prompt and final answer; see the analysis-search migration) through
+   * websearch_to_tsquery, which accepts any text without a syntax error.
+   */
+  findPage(
+    userId: string,
+    take: number,
+    cursor: PageCursor | null,
+    filters: AnalysisFilters,
+  ): Promise<AnalysisEntity[]> {
     const query = this.dataSource
       .getRepository(AnalysisEntity)
       .createQueryBuilder('a')
       .where('a.userId = :userId', { userId });
+    if (filters.status) query.andWhere('a.status IN (:...statuses)', { statuses: filters.status });
+    if (filters.pattern) query.andWhere('a.pattern = :pattern', { pattern: filters.pattern });
+    if (filters.model)
+      query.andWhere('a.models @> CAST(:models AS jsonb)', { models: JSON.stringify([filters.model]) });
+    if (filters.from) query.andWhere('a.createdAt >= :from', { from: filters.from });
+    if (filters.to) query.andWhere('a.createdAt < :to', { to: filters.to });
+    if (filters.q) query.andWhere(`a.search @@ websearch_to_tsquery('simple', :q)`, { q: filters.q });
     if (cursor) {
       query.andWhere('(a.createdAt, a.id) < (:createdAt, :id)', { createdAt: cursor.createdAt, id: cursor.id });
     }

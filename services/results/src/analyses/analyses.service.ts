@@ -1,9 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import type { AnalysisPage, AnalysisSource, AnalysisView, CreateAnalysisCommand } from '@ultra/contracts';
+import {
+  type AnalysisPage,
+  type AnalysisSource,
+  AnalysisStatus,
+  type AnalysisView,
+  type CreateAnalysisCommand,
+} from '@ultra/contracts';
 import { z } from 'zod';
-import { ApiException } from '../http/api.exception';
+import { ValidationFailedException } from '@ultra/platform';
+import {
+  AnalysisIdTakenException,
+  AnalysisNotFoundException,
+  AnalysisNotQueuedException,
+  AnalysisRunningException,
+} from '../http/results.exceptions';
 import { AnalysesRepository } from './analyses.repository';
-import type { ListAnalysesQuery } from './analysis-requests.schema';
+import { DeleteMode, type ListAnalysesQuery } from './analysis-requests.schema';
 import type { AnalysisEntity } from './analysis.entity';
 import { StageRunsRepository } from './stage-runs.repository';
 import { toAnalysisSource, toAnalysisSummary, toAnalysisView } from './analysis-view.mapper';
@@ -17,9 +29,15 @@ export interface CreatedAnalysis {
 
 const uuid = z.uuid();
 
+const deletable: Record<DeleteMode, readonly AnalysisStatus[]> = {
+  [DeleteMode.Queued]: [AnalysisStatus.Queued],
+  [DeleteMode.Ended]: [AnalysisStatus.Completed, AnalysisStatus.Failed],
+  [DeleteMode.Any]: Object.values(AnalysisStatus),
+};
+
 /**
  * The internal API's use cases: create an analysis, read one (or what a rerun needs of it), list a user's, delete
- * one that never started.
+ * one (see `delete`).
  */
 @Injectable()
 export class AnalysesService {
@@ -33,14 +51,14 @@ export class AnalysesService {
     const source = command.sourceAnalysisId;
     // A rerun links only to an analysis of the same user (the gateway read it through `source` just before).
     if (source && !(await this.repository.findOwned(source, command.userId))) {
-      throw ApiException.validation('invalid analysis', [
+      throw new ValidationFailedException('invalid analysis', [
         { path: 'sourceAnalysisId', message: `analysis ${source} not found` },
       ]);
     }
     const created = await this.repository.insertIfAbsent(command);
     const analysis = await this.repository.findById(command.id);
     // Only a concurrent delete could remove the row in between; report it as the conflict it is.
-    if (!analysis || analysis.userId !== command.userId) throw ApiException.analysisIdTaken(command.id);
+    if (!analysis || analysis.userId !== command.userId) throw new AnalysisIdTakenException(command.id);
     if (created) return { created, view: toAnalysisView(analysis, [], []) };
     const [runs, outputs] = await this.runsAndOutputsOf(analysis.id);
     return { created, view: toAnalysisView(analysis, runs, outputs) };
@@ -58,23 +76,25 @@ export class AnalysesService {
   }
 
   /**
-   * For the gateway when it could not queue an analysis it created. Idempotent: an analysis already gone is not an
-   * error. One that has started is never deleted (409); another user's is reported missing (404), as in `get`.
+   * Deletes an analysis with its runs and outputs if its status allows it in `mode` (see DeleteMode): `queued` for
+   * the gateway when it could not queue an analysis it created, `ended` and `any` for the public delete. Idempotent:
+   * an analysis already gone is not an error. Another user's is reported missing (404), as in `get`.
    */
-  async deleteQueued(id: string, userId: string): Promise<void> {
-    if (await this.repository.deleteQueued(id, userId)) return;
-    // Nothing deleted: find out why. Read after the delete, so a concurrent start shows up as not queued.
+  async delete(id: string, userId: string, mode: DeleteMode): Promise<void> {
+    if (await this.repository.deleteIn(id, userId, deletable[mode])) return;
+    // Nothing deleted: find out why. Read after the delete, so a concurrent change of status shows up.
     const analysis = await this.repository.findById(id);
     if (!analysis) return;
-    if (analysis.userId !== userId) throw ApiException.analysisNotFound(id);
-    throw ApiException.analysisNotQueued(id, analysis.status);
+    if (analysis.userId !== userId) throw new AnalysisNotFoundException(id);
+    if (mode === DeleteMode.Queued) throw new AnalysisNotQueuedException(id, analysis.status);
+    throw new AnalysisRunningException(id, analysis.status);
   }
 
   /** Another user's analysis is reported missing, not forbidden, so ids cannot be probed. */
   private async findOwned(id: string, userId: string): Promise<AnalysisEntity> {
-    if (!uuid.safeParse(id).success) throw ApiException.analysisNotFound(id);
+    if (!uuid.safeParse(id).success) throw new AnalysisNotFoundException(id);
     const analysis = await this.repository.findOwned(id, userId);
-    if (!analysis) throw ApiException.analysisNotFound(id);
+    if (!analysis) throw new AnalysisNotFoundException(id);
     return analysis;
   }
 
@@ -90,7 +110,7 @@ export class AnalysesService {
 
   async list(query: ListAnalysesQuery): Promise<AnalysisPage> {
     // One row more than asked tells whether another page exists without a count query.
-    const rows = await this.repository.findPage(query.userId, query.limit + 1, query.cursor);
+    const rows = await this.repository.findPage(query.userId, query.limit + 1, query.cursor, query.filters);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     const nextCursor =

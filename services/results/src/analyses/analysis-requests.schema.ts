@@ -1,17 +1,18 @@
 import {
+  type AnalysisFilters,
+  analysisListQuerySchema,
   analysisOptionsSchema,
   analysisSpecSchema,
+  callbackUrlSchema,
   type CreateAnalysisCommand,
   modelIdSchema,
   patternIdSchema,
   patternSpecSchema,
+  filtersOf,
 } from '@ultra/contracts';
 import { z } from 'zod';
-import { ApiException } from '../http/api.exception';
+import { ValidationFailedException } from '@ultra/platform';
 import { decodeCursor, type PageCursor } from './page-cursor';
-
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
 
 /**
  * Body of POST /internal/analyses. The gateway has already checked models, pattern and parameters; the pattern
@@ -32,26 +33,34 @@ export const createAnalysisCommandSchema = z.object({
   params: analysisSpecSchema.shape.params,
   options: analysisOptionsSchema.default({}),
   sourceAnalysisId: z.uuid().nullable().default(null),
+  callbackUrl: callbackUrlSchema.nullable().default(null),
+  documents: analysisSpecSchema.shape.documents,
+  threadId: z.uuid().optional(),
+  parentAnalysisId: z.uuid().nullable().default(null),
+  history: analysisSpecSchema.shape.history,
+  historyOmitted: analysisSpecSchema.shape.historyOmitted,
 }) satisfies z.ZodType<CreateAnalysisCommand>;
 
 const userIdQuery = z.object({ userId: z.uuid({ error: 'userId must be a uuid' }) });
 
 const analysisIdParam = z.object({ id: z.uuid({ error: 'id must be a uuid' }) });
 
-const listQuery = userIdQuery.extend({
-  limit: z.coerce
-    .number({ error: 'limit must be a number' })
-    .int('limit must be an integer')
-    .min(1, 'limit must be at least 1')
-    .max(MAX_PAGE_SIZE, `limit must be at most ${MAX_PAGE_SIZE}`)
-    .default(DEFAULT_PAGE_SIZE),
-  cursor: z.string().optional(),
+/**
+ * What a DELETE may remove: `queued` (the gateway undoing a create it could not queue), `ended` (completed or failed:
+ * the public delete) or `any` (the public delete with ?cancel=1, after the cancel).
+ */
+export const DeleteMode = { Queued: 'queued', Ended: 'ended', Any: 'any' } as const;
+export type DeleteMode = (typeof DeleteMode)[keyof typeof DeleteMode];
+
+const deleteQuery = userIdQuery.extend({
+  mode: z.enum(Object.values(DeleteMode), { error: 'mode must be queued, ended or any' }).default(DeleteMode.Queued),
 });
 
 export interface ListAnalysesQuery {
   userId: string;
   limit: number;
   cursor: PageCursor | null;
+  filters: AnalysisFilters;
 }
 
 /** Parses input or throws the 400 `validation_failed` that lists every problem. */
@@ -59,7 +68,7 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const details = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-  throw ApiException.validation(`invalid ${what}`, details);
+  throw new ValidationFailedException(`invalid ${what}`, details);
 }
 
 export function parseCreateCommand(body: unknown): CreateAnalysisCommand {
@@ -74,12 +83,21 @@ export function parseAnalysisId(id: string): string {
   return parse(analysisIdParam, { id }, 'path').id;
 }
 
+export function parseDeleteQuery(query: unknown): { userId: string; mode: DeleteMode } {
+  return parse(deleteQuery, query, 'query');
+}
+
+/** The public listing's own schema (contracts), so the gateway and results refuse the same queries alike. */
 export function parseListQuery(query: unknown): ListAnalysesQuery {
-  const { userId, limit, cursor } = parse(listQuery, query, 'query');
-  if (cursor === undefined) return { userId, limit, cursor: null };
-  const decoded = decodeCursor(cursor);
-  if (!decoded) {
-    throw ApiException.validation('invalid query', [{ path: 'cursor', message: 'cursor is not one this API issued' }]);
+  const { userId } = parse(userIdQuery, query, 'query');
+  const listing = parse(analysisListQuerySchema, query, 'query');
+  const filters = filtersOf(listing);
+  if (listing.cursor === undefined) return { userId, limit: listing.limit, cursor: null, filters };
+  const cursor = decodeCursor(listing.cursor);
+  if (!cursor) {
+    throw new ValidationFailedException('invalid query', [
+      { path: 'cursor', message: 'cursor is not one this API issued' },
+    ]);
   }
-  return { userId, limit, cursor: decoded };
+  return { userId, limit: listing.limit, cursor, filters };
 }

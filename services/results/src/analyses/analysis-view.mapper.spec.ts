@@ -1,7 +1,7 @@
 import type { ModelId, StageName } from '@ultra/contracts';
 import { fourStagePattern, mixedPattern } from '../testing/patterns';
 import { AnalysisEntity } from './analysis.entity';
-import { toAnalysisSource, toAnalysisSummary, toAnalysisView } from './analysis-view.mapper';
+import { analysisRequestOf, toAnalysisSource, toAnalysisSummary, toAnalysisView } from './analysis-view.mapper';
 import { StageOutputEntity } from './stage-output.entity';
 import { StageRunEntity } from './stage-run.entity';
 
@@ -20,6 +20,15 @@ function analysis(overrides: Partial<AnalysisEntity> = {}): AnalysisEntity {
     params: {},
     options: {},
     sourceAnalysisId: null,
+    documents: null,
+    threadId: ANALYSIS_ID,
+    parentAnalysisId: null,
+    history: null,
+    callbackUrl: null,
+    webhookAttempts: 0,
+    webhookLastStatus: null,
+    webhookLastError: null,
+    webhookDeliveredAt: null,
     models: ['mock:b', 'mock:a', 'mock:c'],
     ultraModel: 'mock:a',
     prompt: 'Why is the sky blue?',
@@ -122,6 +131,8 @@ describe('toAnalysisView', () => {
       createdAt: '2030-01-02T03:04:05.678Z',
       updatedAt: '2030-01-02T03:04:05.678Z',
       completedAt: null,
+      threadId: ANALYSIS_ID,
+      parentAnalysisId: null,
       stages: FOUR_STAGES.map((name) => ({
         name,
         id: name,
@@ -402,6 +413,8 @@ describe('toAnalysisSource', () => {
       patternSpec: mixedPattern(),
       params: { rounds: 2 },
       options: { quorum: 1 },
+      threadId: ANALYSIS_ID,
+      parentAnalysisId: null,
       runs: [
         {
           index: 0,
@@ -440,7 +453,53 @@ describe('toAnalysisSummary', () => {
   it('carries no stages, usage or result', () => {
     const summary = toAnalysisSummary(analysis({ status: 'running' }));
     expect(Object.keys(summary).sort()).toEqual(
-      ['completedAt', 'createdAt', 'id', 'models', 'pattern', 'prompt', 'status', 'ultraModel', 'updatedAt'].sort(),
+      [
+        'completedAt',
+        'createdAt',
+        'id',
+        'models',
+        'parentAnalysisId',
+        'pattern',
+        'prompt',
+        'status',
+        'threadId',
+        'ultraModel',
+        'updatedAt',
+      ].sort(),
     );
+  });
+});
+
+describe('documents', () => {
+  const documents = [
+    {
+      id: '00000000-0000-4000-8000-0000000000d1',
+      name: 'notes.md',
+      type: 'markdown' as const,
+      text: 'The zebra paragraph.',
+      truncated: true,
+      chunks: [{ index: 3, tokens: 5, score: 2.5 }],
+    },
+  ];
+
+  it('shows which chunks an analysis used, without their text, and nothing for an analysis without documents', () => {
+    expect(toAnalysisView(analysis({ documents }), [], []).documents).toEqual([
+      { id: documents[0].id, name: 'notes.md', type: 'markdown', truncated: true, chunks: documents[0].chunks },
+    ]);
+    expect(toAnalysisView(analysis(), [], [])).not.toHaveProperty('documents');
+  });
+
+  it('gives a rerun or a resumed analysis the documents with their text, so its prompts are the same', () => {
+    expect(analysisRequestOf(analysis({ documents })).documents).toEqual(documents);
+    expect(analysisRequestOf(analysis())).not.toHaveProperty('documents');
+  });
+});
+
+describe('analysisRequestOf', () => {
+  it('carries a follow-up’s stored history, so a rerun or a resumed run renders the same prompts', () => {
+    const exchanges = [{ analysisId: ANALYSIS_ID, prompt: 'Earlier?', answer: 'Yes.' }];
+    const request = analysisRequestOf(analysis({ history: { exchanges, omitted: 2 } }));
+    expect(request).toMatchObject({ history: exchanges, historyOmitted: 2 });
+    expect(analysisRequestOf(analysis())).not.toHaveProperty('history');
   });
 });

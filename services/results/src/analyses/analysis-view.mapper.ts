@@ -14,10 +14,20 @@ import type { AnalysisEntity } from './analysis.entity';
 import { toOutputView, totalUsage } from './output-view.mapper';
 import type { StageOutputEntity } from './stage-output.entity';
 import { StageRunKind, type StageRunEntity } from './stage-run.entity';
+import { webhookViewOf } from '../webhooks/webhook-view.mapper';
 
 export type AnalysisRequest = Pick<
   AnalysisSource,
-  'prompt' | 'models' | 'ultraModel' | 'pattern' | 'patternSpec' | 'params' | 'options'
+  | 'prompt'
+  | 'models'
+  | 'ultraModel'
+  | 'pattern'
+  | 'patternSpec'
+  | 'params'
+  | 'options'
+  | 'documents'
+  | 'history'
+  | 'historyOmitted'
 >;
 
 export function toAnalysisSummary(analysis: AnalysisEntity): AnalysisSummary {
@@ -31,6 +41,8 @@ export function toAnalysisSummary(analysis: AnalysisEntity): AnalysisSummary {
     createdAt: analysis.createdAt.toISOString(),
     updatedAt: analysis.updatedAt.toISOString(),
     completedAt: analysis.completedAt ? analysis.completedAt.toISOString() : null,
+    threadId: analysis.threadId,
+    parentAnalysisId: analysis.parentAnalysisId,
   };
 }
 
@@ -52,7 +64,11 @@ export function toAnalysisView(
     options: analysis.options,
     sourceAnalysisId: analysis.sourceAnalysisId,
   };
+  // The selection, not the text: GET /api/documents/:id?include=text has that.
+  if (analysis.documents) view.documents = analysis.documents.map(({ text: _text, ...shown }) => shown);
   if (analysis.error) view.error = { code: analysis.error.code, message: analysis.error.message };
+  const webhook = webhookViewOf(analysis);
+  if (webhook) view.webhook = webhook;
   return view;
 }
 
@@ -67,6 +83,8 @@ export function toAnalysisSource(
     id: analysis.id,
     status: analysis.status,
     ...analysisRequestOf(analysis),
+    threadId: analysis.threadId,
+    parentAnalysisId: analysis.parentAnalysisId,
     runs: runs.map((run): StageRun => ({
       index: run.stageIndex,
       stage: run.stage,
@@ -96,6 +114,9 @@ export function analysisRequestOf(analysis: AnalysisEntity): AnalysisRequest {
     patternSpec: analysis.patternSpec,
     params: analysis.params,
     options: analysis.options,
+    ...(analysis.documents && { documents: analysis.documents }),
+    // Only a follow-up has any; absent (not null) otherwise, as the analysis spec expects.
+    ...(analysis.history && { history: analysis.history.exchanges, historyOmitted: analysis.history.omitted }),
   };
 }
 

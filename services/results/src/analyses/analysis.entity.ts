@@ -1,7 +1,9 @@
 import type {
+  AnalysisDocument,
   AnalysisError,
   AnalysisOptions,
   AnalysisStatus,
+  HistoryExchange,
   ModelId,
   PatternId,
   PatternSpec,
@@ -44,6 +46,22 @@ export class AnalysisEntity {
   /** The analysis this one reran; references analyses(id) ON DELETE SET NULL (see the migration). */
   @Column({ name: 'source_analysis_id', type: 'uuid', nullable: true })
   sourceAnalysisId!: string | null;
+
+  /** Its own id for a first analysis; follow-ups inherit their parent's (see the threads migration). */
+  @Column({ name: 'thread_id', type: 'uuid' })
+  threadId!: string;
+
+  /** The analysis this one follows up; references analyses(id) ON DELETE SET NULL. */
+  @Column({ name: 'parent_analysis_id', type: 'uuid', nullable: true })
+  parentAnalysisId!: string | null;
+
+  /** A follow-up's earlier exchanges as its prompts carried them, and how many older ones were left out. */
+  @Column({ type: 'jsonb', nullable: true })
+  history!: { exchanges: HistoryExchange[]; omitted: number } | null;
+
+  /** Attached documents: the chunks the prompts showed and their text; null without documents. */
+  @Column({ type: 'jsonb', nullable: true })
+  documents!: AnalysisDocument[] | null;
 
   /** Ordered: outputs of every stage are shown in this order. */
   @Column({ type: 'jsonb' })
@@ -99,4 +117,20 @@ export class AnalysisEntity {
 
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
   completedAt!: Date | null;
+
+  /** Where the ended analysis is POSTed; the webhook_* columns say how that went (see webhooks/). */
+  @Column({ name: 'callback_url', type: 'varchar', length: 2048, nullable: true })
+  callbackUrl!: string | null;
+
+  @Column({ name: 'webhook_attempts', type: 'int', default: 0 })
+  webhookAttempts!: number;
+
+  @Column({ name: 'webhook_last_status', type: 'int', nullable: true })
+  webhookLastStatus!: number | null;
+
+  @Column({ name: 'webhook_last_error', type: 'text', nullable: true })
+  webhookLastError!: string | null;
+
+  @Column({ name: 'webhook_delivered_at', type: 'timestamptz', nullable: true })
+  webhookDeliveredAt!: Date | null;
 }

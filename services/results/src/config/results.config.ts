@@ -1,4 +1,5 @@
-import { databaseEnv, logEnv, redisEnv } from '@ultra/platform';
+import { analysisEventsEnv } from '@ultra/contracts';
+import { databaseEnv, logEnv, redisEnv, webhookEnv } from '@ultra/platform';
 import { z } from 'zod';
 
 export const RESULTS_SERVICE = 'results';
@@ -12,6 +13,7 @@ const port = z.coerce.number().int().min(0).max(65535);
 export const resultsConfig = z.object({
   ...logEnv,
   ...redisEnv,
+  ...analysisEventsEnv,
   ...databaseEnv,
   RESULTS_PORT: port.default(3001),
   RESULTS_HOST: z.string().min(1).default('127.0.0.1'),
@@ -31,6 +33,11 @@ export const resultsConfig = z.object({
     .min(1_000)
     .max(7 * 86_400_000)
     .default(3_600_000),
+  ...webhookEnv,
+  /** How long a webhook receiver has to answer an attempt; a slower one counts as failed and is retried. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  /** First wait before a failed webhook is retried; each further wait doubles (at most an hour) for 24 h. */
+  WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
 });
 export type ResultsConfig = z.infer<typeof resultsConfig>;
 

@@ -3,6 +3,7 @@ import { dataSourceOptions, runMigrations } from '@ultra/platform';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
+import { OutputProvenanceAndDeadline1732000003000 } from './migrations/1732000003000-output-provenance-and-deadline';
 import { resultsDatabase } from './results-database.options';
 
 let db: TestDatabase;
@@ -11,11 +12,13 @@ let client: Client;
 const sql = async <R extends Record<string, unknown>>(text: string, values: unknown[] = []) =>
   (await client.query<R>(text, values)).rows;
 
+// Pinned to this migration, so later ones (which this file does not test) neither run nor get undone here.
+const all = resultsDatabase.migrations as unknown[];
+const at = all.indexOf(OutputProvenanceAndDeadline1732000003000);
 /** Every migration before this one. */
-const before = {
-  ...resultsDatabase,
-  migrations: (resultsDatabase.migrations as unknown[]).slice(0, -1) as typeof resultsDatabase.migrations,
-};
+const before = { ...resultsDatabase, migrations: all.slice(0, at) as typeof resultsDatabase.migrations };
+/** Every migration up to this one. */
+const through = { ...resultsDatabase, migrations: all.slice(0, at + 1) as typeof resultsDatabase.migrations };
 const config = () => ({ DATABASE_URL: db.url, DATABASE_POOL_SIZE: 1 });
 const analysisId = randomUUID();
 
@@ -45,7 +48,7 @@ beforeAll(async () => {
      VALUES ($1, 'answer', 0, 'mock:a', 'completed', 'stored before', 5, 1, 1)`,
     [analysisId],
   );
-  expect(await runMigrations(config(), resultsDatabase)).toEqual(['OutputProvenanceAndDeadline1732000003000']);
+  expect(await runMigrations(config(), through)).toEqual(['OutputProvenanceAndDeadline1732000003000']);
 });
 
 afterAll(async () => {
@@ -82,7 +85,7 @@ describe('migration OutputProvenanceAndDeadline', () => {
   });
 
   it('goes down and up again, keeping the rows it did not add', async () => {
-    const dataSource = new DataSource(dataSourceOptions(config(), resultsDatabase));
+    const dataSource = new DataSource(dataSourceOptions(config(), through));
     await dataSource.initialize();
     try {
       await dataSource.undoLastMigration({ transaction: 'each' });

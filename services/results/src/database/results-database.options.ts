@@ -6,6 +6,10 @@ import { CreateResultsTables1732000000000 } from './migrations/1732000000000-cre
 import { AddOutputUsageDetails1732000001000 } from './migrations/1732000001000-add-output-usage-details';
 import { PatternsAsData1732000002000 } from './migrations/1732000002000-patterns-as-data';
 import { OutputProvenanceAndDeadline1732000003000 } from './migrations/1732000003000-output-provenance-and-deadline';
+import { Webhooks1732000004000 } from './migrations/1732000004000-webhooks';
+import { AnalysisSearch1732000005000 } from './migrations/1732000005000-analysis-search';
+import { AnalysisDocuments1732000006000 } from './migrations/1732000006000-analysis-documents';
+import { AnalysisThreads1732000007000 } from './migrations/1732000007000-analysis-threads';
 
 /** Shared by the running service and `migrate.js`, so both see the same entities and migration history. */
 export const resultsDatabase: DatabaseOptions = {
@@ -15,6 +19,10 @@ export const resultsDatabase: DatabaseOptions = {
     AddOutputUsageDetails1732000001000,
     PatternsAsData1732000002000,
     OutputProvenanceAndDeadline1732000003000,
+    Webhooks1732000004000,
+    AnalysisSearch1732000005000,
+    AnalysisDocuments1732000006000,
+    AnalysisThreads1732000007000,
   ],
   migrationsTableName: 'results_migrations',
 };

@@ -1,32 +1,55 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type AnalysisEvent, analysisEventsChannel } from '@ultra/contracts';
-import { APP_CONFIG, REDIS, type RedisConfig } from '@ultra/platform';
+import { type AnalysisResult, AnalysisStatus, PushEventType, type UnstampedPushEvent } from '@ultra/contracts';
+import { APP_CONFIG, appendPushEvents, REDIS } from '@ultra/platform';
 import type { Redis } from 'ioredis';
-import { PinoLogger } from 'nestjs-pino';
+import type { AnalysisEntity } from '../analyses/analysis.entity';
+import type { ResultsConfig } from '../config/results.config';
 
-type Unstamped<E> = E extends AnalysisEvent ? Omit<E, 'at'> : never;
+/** Keys of the result that its named data cannot overwrite. */
+const RESULT_FIELDS = new Set(['model', 'text', 'stage']);
+
+function resultOf(analysis: AnalysisEntity): AnalysisResult | null {
+  const { resultModel: model, resultText: text, resultStage: stage } = analysis;
+  if (model === null || text === null || stage === null) return null;
+  const data = Object.entries(analysis.resultData ?? {}).filter(([name]) => !RESULT_FIELDS.has(name));
+  return { model, text, stage, ...Object.fromEntries(data) };
+}
+
+/** The final push event of an ended analysis, as stored; undefined while it runs. */
+export function finalEventOf(analysis: AnalysisEntity): UnstampedPushEvent | undefined {
+  const analysisId = analysis.id;
+  if (analysis.status === AnalysisStatus.Completed) {
+    return { type: PushEventType.AnalysisCompleted, analysisId, result: resultOf(analysis) };
+  }
+  if (analysis.status === AnalysisStatus.Failed) {
+    const error = analysis.error ?? { code: 'failed', message: 'the analysis failed' };
+    return { type: PushEventType.AnalysisFailed, analysisId, error };
+  }
+  return undefined;
+}
 
 /**
- * Publishes what was just stored, for the push channel. Best effort on purpose: a lost event must not fail or
- * repeat a write that succeeded, and readers can always fall back to the stored analysis.
+ * Writes the last event of an analysis' push stream (analysis.completed or analysis.failed), from what was
+ * stored, once the end is stored: a client that reads it can fetch the analysis and find it ended. Every path that
+ * sees the analysis ended writes it again; the stream keeps only the first, so a re-delivered job that stored
+ * the end but lost the event (Redis failed in between) still completes the stream.
  */
 @Injectable()
 export class AnalysisEventsPublisher {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
-    @Inject(APP_CONFIG) private readonly config: RedisConfig,
-    private readonly logger: PinoLogger,
+    @Inject(APP_CONFIG) private readonly config: ResultsConfig,
   ) {}
 
-  async publish(event: Unstamped<AnalysisEvent>): Promise<void> {
-    const stamped = { ...event, at: new Date().toISOString() };
-    try {
-      await this.redis.publish(
-        analysisEventsChannel(this.config.QUEUE_PREFIX, event.analysisId),
-        JSON.stringify(stamped),
-      );
-    } catch (error) {
-      this.logger.warn({ err: error, event: event.type }, 'could not publish analysis event');
-    }
+  /** Throws when Redis refuses, so the job is retried: the stream must not stay open for ever. */
+  async ended(analysis: AnalysisEntity): Promise<void> {
+    const event = finalEventOf(analysis);
+    if (!event) return;
+    await appendPushEvents(
+      this.redis,
+      { queuePrefix: this.config.QUEUE_PREFIX, ttlS: this.config.ANALYSIS_EVENTS_TTL_S },
+      analysis.id,
+      [event],
+    );
   }
 }

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import {
-  type AnalysisError,
-  AnalysisEventType,
   type AnalysisFinishJob,
   type AnalysisStartedJob,
   AnalysisStatus,
@@ -10,6 +8,7 @@ import {
 import { PinoLogger } from 'nestjs-pino';
 import { AnalysesRepository } from '../analyses/analyses.repository';
 import { AnalysisEventsPublisher } from '../events/analysis-events.publisher';
+import { WebhookDispatchService } from '../webhooks/webhook-dispatch.service';
 import { UnknownAnalysisError } from './job-failures';
 import { validFinish, validTerminate } from './valid-records';
 
@@ -19,14 +18,15 @@ export class AnalysisLifecycleService {
   constructor(
     private readonly repository: AnalysesRepository,
     private readonly events: AnalysisEventsPublisher,
+    private readonly webhooks: WebhookDispatchService,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(AnalysisLifecycleService.name);
   }
 
   async started(job: AnalysisStartedJob): Promise<void> {
+    // analysis.started is the orchestrator's to announce, in order with its stages.
     if (await this.repository.markStarted(job.analysisId, job.deadlineAt ?? null)) {
-      await this.events.publish(statusEvent(job.analysisId, AnalysisStatus.Running, null));
       this.logger.info('analysis running');
       return;
     }
@@ -43,7 +43,8 @@ export class AnalysisLifecycleService {
     const end = { status: job.status, result: job.result, error: job.error };
     const expected = { outputs: job.expectedOutputs, runs: job.expectedRuns };
     if (await this.repository.finish(job.analysisId, end, expected)) {
-      await this.events.publish(statusEvent(job.analysisId, job.status, job.error));
+      await this.announceEnd(job.analysisId);
+      await this.webhooks.analysisEnded(job.analysisId, job.requestId);
       this.logger.info({ status: job.status, ...expected }, 'analysis finished');
       return;
     }
@@ -51,6 +52,9 @@ export class AnalysisLifecycleService {
     const progress = await this.repository.progressOf(job.analysisId);
     if (!progress) throw unknownAnalysis(job.analysisId);
     if (progress.status === AnalysisStatus.Completed || progress.status === AnalysisStatus.Failed) {
+      await this.announceEnd(job.analysisId);
+      // Queued at most once: this covers a first finish that stored the end but could not queue the delivery.
+      await this.webhooks.analysisEnded(job.analysisId, job.requestId);
       this.logger.info({ status: progress.status }, 'analysis had already ended; finish ignored');
       return;
     }
@@ -69,22 +73,29 @@ export class AnalysisLifecycleService {
     const job = validTerminate(received);
     const error = { code: job.code, message: job.message };
     if (await this.repository.finish(job.analysisId, { status: AnalysisStatus.Failed, result: null, error }, NONE)) {
-      await this.events.publish(statusEvent(job.analysisId, AnalysisStatus.Failed, error));
+      await this.announceEnd(job.analysisId);
+      await this.webhooks.analysisEnded(job.analysisId, job.requestId);
       this.logger.warn({ code: job.code }, `analysis terminated: ${job.message}`);
       return true;
     }
-    if (!(await this.repository.findById(job.analysisId))) throw unknownAnalysis(job.analysisId);
+    const analysis = await this.repository.findById(job.analysisId);
+    if (!analysis) throw unknownAnalysis(job.analysisId);
+    // Its own end event may have been lost between the write and the stream: written again, kept once.
+    await this.events.ended(analysis);
+    await this.webhooks.analysisEnded(job.analysisId, job.requestId);
     this.logger.debug({ code: job.code }, 'analysis had already ended; terminate ignored');
     return false;
+  }
+
+  /** The push stream's last event, from the stored end (see AnalysisEventsPublisher). */
+  private async announceEnd(analysisId: string): Promise<void> {
+    const analysis = await this.repository.findById(analysisId);
+    if (analysis) await this.events.ended(analysis);
   }
 }
 
 /** A terminate waits for no record. */
 const NONE = { outputs: 0, runs: 0 };
-
-function statusEvent(analysisId: string, status: AnalysisStatus, error: AnalysisError | null) {
-  return { type: AnalysisEventType.Status, analysisId, status, error } as const;
-}
 
 function unknownAnalysis(analysisId: string): UnknownAnalysisError {
   return new UnknownAnalysisError(analysisId);

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type AnalysisEvent,
-  analysisEventsChannel,
+  analysisEventsStream,
   type AnalysisView,
   type ModelCallResult,
   type ModelId,
   type PatternSpec,
+  type PushEvent,
   SCHEMA_VERSION,
   type StageName,
 } from '@ultra/contracts';
@@ -372,52 +372,62 @@ describe('results queue', () => {
   });
 });
 
-describe('analysis events on Redis pub/sub', () => {
-  it('publishes running, each stored stage and the end, once each, after the write', async () => {
+describe('the end on the analysis’ push stream', () => {
+  it('writes analysis.completed with the stored result once, after the write, however often finish arrives', async () => {
     const envelope = await createAnalysis();
-    const subscriber = new Redis(app.redis.url);
-    const events: AnalysisEvent[] = [];
-    subscriber.on('message', (_channel, message) => events.push(JSON.parse(message) as AnalysisEvent));
-    await subscriber.subscribe(analysisEventsChannel(app.redis.prefix, envelope.analysisId));
+    const reader = new Redis(app.redis.url);
+    const read = async () =>
+      (await reader.xrange(analysisEventsStream(app.redis.prefix, envelope.analysisId), '-', '+')).map(
+        ([, f]) => JSON.parse(f[1]) as PushEvent,
+      );
     try {
       await jobs.settled(await jobs.add('analysis.started', envelope), 'completed');
-      const initial = stageRecord(envelope, 'initial', 0, [
-        answered('mock:alpha', 'initial'),
-        failedCall('mock:beta', 'timeout', 'mock:beta did not answer'),
-      ]);
-      await jobs.record(initial);
-      // A re-delivered record stores nothing new, so it announces nothing.
-      await jobs.settled(await jobs.add('stage.record', initial, { jobId: 'again' }), 'completed');
-      const ultra = stageRecord(envelope, 'ultra', 1, [answered('mock:alpha', 'ultra')]);
-      await jobs.record(ultra);
+      await jobs.record(stageRecord(envelope, 'initial', 0, [answered('mock:alpha', 'initial')]));
+      // Stage events are the orchestrator's: storing writes nothing to the stream.
+      expect(await read()).toEqual([]);
       const finish = finishJob(envelope, {
-        expectedOutputs: 3,
-        expectedRuns: 2,
-        result: answer('ultra', 1, 'mock:alpha', 'mock:alpha on ultra'),
+        expectedOutputs: 1,
+        expectedRuns: 1,
+        result: answer('initial', 0, 'mock:alpha', 'mock:alpha on initial', { agreement: 0.5 }),
       });
       await jobs.settled(await jobs.add('analysis.finish', finish), 'completed');
-
-      await eventually('four events', () => events.length >= 4);
-      expect(
-        events.map((e) => (e.type === 'analysis.status' ? `${e.type}:${e.status}` : `${e.type}:${e.stage}`)),
-      ).toEqual([
-        'analysis.status:running',
-        'stage.recorded:initial',
-        'stage.recorded:ultra',
-        'analysis.status:completed',
+      // A re-delivered finish and a late terminate change nothing and add no second end.
+      await jobs.settled(await jobs.add('analysis.finish', finish, { jobId: 'again' }), 'completed');
+      await jobs.settled(
+        await jobs.add('analysis.terminate', { ...envelope, code: 'cancelled', message: 'too late' }),
+        'completed',
+      );
+      expect(await read()).toEqual([
+        {
+          type: 'analysis.completed',
+          analysisId: envelope.analysisId,
+          result: { model: 'mock:alpha', text: 'mock:alpha on initial', stage: 'initial', agreement: 0.5 },
+          at: expect.any(String),
+        },
       ]);
-      expect(events[1]).toMatchObject({
-        analysisId: envelope.analysisId,
-        stageIndex: 0,
-        outputs: [
-          { model: 'mock:alpha', status: 'completed' },
-          { model: 'mock:beta', status: 'failed' },
-        ],
-        at: expect.any(String),
-      });
       expect((await jobs.view(envelope.analysisId)).status).toBe('completed');
     } finally {
-      subscriber.disconnect();
+      reader.disconnect();
+    }
+  });
+
+  it('writes analysis.failed with the code of a terminate', async () => {
+    const envelope = await createAnalysis();
+    const reader = new Redis(app.redis.url);
+    try {
+      await jobs.settled(
+        await jobs.add('analysis.terminate', { ...envelope, code: 'cancelled', message: 'cancelled by its user' }),
+        'completed',
+      );
+      const entries = await reader.xrange(analysisEventsStream(app.redis.prefix, envelope.analysisId), '-', '+');
+      expect(entries.map(([, f]) => JSON.parse(f[1]) as PushEvent)).toEqual([
+        expect.objectContaining({
+          type: 'analysis.failed',
+          error: { code: 'cancelled', message: 'cancelled by its user' },
+        }),
+      ]);
+    } finally {
+      reader.disconnect();
     }
   });
 });

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { QueueName } from '@ultra/contracts';
 import { AnalysesModule } from '../analyses/analyses.module';
 import { EventsModule } from '../events/events.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { AnalysisLifecycleService } from './analysis-lifecycle.service';
 import { InterruptedAnalysesService } from './interrupted-analyses.service';
 import { ResultsProcessor } from './results.processor';
@@ -13,7 +14,7 @@ import { StageRecordService } from './stage-record.service';
  * job needs, so no default job options are set here.
  */
 @Module({
-  imports: [AnalysesModule, EventsModule, BullModule.registerQueue({ name: QueueName.Results })],
+  imports: [AnalysesModule, EventsModule, WebhooksModule, BullModule.registerQueue({ name: QueueName.Results })],
   providers: [ResultsProcessor, StageRecordService, AnalysisLifecycleService, InterruptedAnalysesService],
   // The queue too: the watchdog looks for an analysis' pending results jobs.
   exports: [AnalysisLifecycleService, BullModule],

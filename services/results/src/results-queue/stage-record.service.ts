@@ -1,21 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { AnalysisEventType, type ModelCallResult, OutputStatus, type StageRecordJob } from '@ultra/contracts';
+import { type ModelCallResult, OutputStatus, type StageRecordJob } from '@ultra/contracts';
 import { PinoLogger } from 'nestjs-pino';
 import { type NewStageOutput, StageRunsRepository } from '../analyses/stage-runs.repository';
-import { AnalysisEventsPublisher } from '../events/analysis-events.publisher';
 import { UnknownAnalysisError } from './job-failures';
 import { validRecord } from './valid-records';
 
 /**
  * Stores a finished stage run: a generate round with its outputs, an aggregate's result, or a skipped stage. The
- * orchestrator has already moved on when this runs, so the only ordering that matters is against analysis.finish,
- * which waits until every run and output is stored.
+ * orchestrator has already moved on when this runs (and has written the run's push events), so the only ordering
+ * that matters is against analysis.finish, which waits until every run and output is stored.
  */
 @Injectable()
 export class StageRecordService {
   constructor(
     private readonly repository: StageRunsRepository,
-    private readonly events: AnalysisEventsPublisher,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(StageRecordService.name);
@@ -36,19 +34,6 @@ export class StageRecordService {
     });
     // Retrying cannot create the analysis: the gateway creates it before the orchestrator ever sees it.
     if (recorded === null) throw new UnknownAnalysisError(job.analysisId);
-    const fresh = recorded.runInserted || recorded.outputsInserted > 0;
-    if (fresh) {
-      await this.events.publish({
-        type: AnalysisEventType.StageRecorded,
-        analysisId: job.analysisId,
-        stage: job.stage,
-        stageIndex: job.stageIndex,
-        label: job.label,
-        kind: job.kind,
-        round: job.round,
-        outputs: job.outputs.map(({ model, sample, status }) => ({ model, sample, status })),
-      });
-    }
     const failed = job.outputs.filter((o) => o.status === OutputStatus.Failed).length;
     this.logger.info(
       {

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { CreateAnalysisCommand } from '@ultra/contracts';
-import { runMigrations } from '@ultra/platform';
+import { loadConfig, runMigrations } from '@ultra/platform';
 import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import { startTestHttpService, type TestHttpService } from '../../../../test/support/http-service';
 import { type TestRedis, useTestRedis } from '../../../../test/support/redis';
+import { RESULTS_SERVICE, resultsConfig } from '../config/results.config';
 import { resultsDatabase } from '../database/results-database.options';
 import { fourStagePattern } from './patterns';
 
@@ -31,7 +32,10 @@ export async function startResultsTestApp(
   const redis = await useTestRedis();
   await runMigrations({ DATABASE_URL: db.url, DATABASE_POOL_SIZE: 1 }, resultsDatabase);
   const service = await startTestHttpService(
-    () => jest.requireActual<typeof import('../app.module')>('../app.module').AppModule,
+    () =>
+      jest
+        .requireActual<typeof import('../app.module')>('../app.module')
+        .AppModule.forRoot(loadConfig(RESULTS_SERVICE, resultsConfig)),
     { DATABASE_URL: db.url, REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix, LOG_LEVEL: 'warn', ...env },
   );
   return {

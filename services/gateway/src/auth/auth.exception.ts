@@ -19,3 +19,10 @@ export class UnauthorizedException extends ApiException {
     super(ApiErrorCode.Unauthorized, message);
   }
 }
+
+/** An account an admin disabled: it can neither sign in nor use a token it holds. */
+export class AccountDisabledException extends ApiException {
+  constructor() {
+    super(ApiErrorCode.AccountDisabled, 'this account is disabled; ask an administrator');
+  }
+}

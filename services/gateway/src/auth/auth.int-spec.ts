@@ -1,3 +1,4 @@
+import { Algorithm, hash } from '@node-rs/argon2';
 import type { ApiErrorBody, AuthResponse } from '@ultra/contracts';
 import { Client } from 'pg';
 import { jsonRequest } from '../../../../test/support/http';
@@ -51,6 +52,26 @@ describe('POST /api/auth/register', () => {
   });
 
   it.each([
+    ['"password"', 'password'],
+    ['8 spaces', ' '.repeat(8)],
+    ['a password shorter than PASSWORD_MIN_LENGTH (12)', 'Xk9#mq2$Lp'],
+    ['a common password of 12 characters or more', 'qwertyuiop123'],
+    ['a long but guessable password', 'aaaaaaaaaaaaaaaa'],
+  ])('refuses %s with 400 validation_failed naming password', async (_case, password) => {
+    const response = await post('register', { email: 'weak@example.com', password });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('validation_failed');
+    expect(response.body.error.details).toEqual([expect.objectContaining({ path: 'password' })]);
+  });
+
+  it('marks token answers no-store', async () => {
+    const response = await post('register', { email: 'store@example.com', password: PASSWORD });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('pragma')).toBe('no-cache');
+  });
+
+  it.each([
     ['a malformed email', { email: 'nope', password: PASSWORD }],
     ['a short password', { email: 'short@example.com', password: 'short' }],
     ['a missing password', { email: 'short@example.com' }],
@@ -70,6 +91,30 @@ describe('POST /api/auth/login', () => {
     const response = await post('login', { email: 'ada@EXAMPLE.com', password: PASSWORD });
     expect(response.status).toBe(200);
     expectSession(response.body, 'ada@example.com');
+  });
+
+  it('marks token answers no-store, refresh included', async () => {
+    const login = await post('login', { email: 'ada@example.com', password: PASSWORD });
+    const refresh = await post('refresh', { refreshToken: login.body.refreshToken });
+    for (const response of [login, refresh]) {
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('pragma')).toBe('no-cache');
+    }
+  });
+
+  it('still signs in an account whose password predates the policy', async () => {
+    const db = new Client({ connectionString: gateway.db.url });
+    await db.connect();
+    try {
+      const passwordHash = await hash('password', { algorithm: Algorithm.Argon2id });
+      await db.query(`INSERT INTO users (id, email, password_hash) VALUES (gen_random_uuid(), 'old@example.com', $1)`, [
+        passwordHash,
+      ]);
+    } finally {
+      await db.end();
+    }
+    expect((await post('login', { email: 'OLD@example.com', password: 'password' })).status).toBe(200);
   });
 
   it.each([

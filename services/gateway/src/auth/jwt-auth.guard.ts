@@ -1,6 +1,8 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import { ApiCredentialsService } from '../api-keys/api-credentials.service';
+import { isRedisConnectionError } from '@ultra/platform';
 import { UnauthorizedException } from './auth.exception';
 import { JWT_STRATEGY } from './jwt.strategy';
 import { IS_PUBLIC } from './public.decorator';
@@ -17,7 +19,10 @@ function reasonOf(info: unknown): string {
 /** Global guard: every route needs a valid access token unless it is marked @Public(). */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly credentials: ApiCredentialsService,
+  ) {
     super();
   }
 
@@ -26,10 +31,16 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
       context.getHandler(),
       context.getClass(),
     ]);
-    return isPublic ? true : super.canActivate(context);
+    if (isPublic) return true;
+    // API keys and an external IdP's JWTs are checked by their own service; the gateway's tokens by passport.
+    return this.credentials
+      .authenticate(context)
+      .then((done) => done || (super.canActivate(context) as Promise<boolean>));
   }
 
   override handleRequest<TUser = AuthUser>(error: unknown, user: TUser | false, info: unknown): TUser {
+    // The session check could not reach Redis: an outage (503), not a bad token.
+    if (isRedisConnectionError(error)) throw error;
     if (error || !user) throw new UnauthorizedException(reasonOf(info ?? error));
     return user;
   }

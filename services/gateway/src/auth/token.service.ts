@@ -4,7 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import type { AuthResponse, UserView } from '@ultra/contracts';
 import { APP_CONFIG } from '@ultra/platform';
 import type { GatewayConfig } from '../config/gateway.config';
-import { type AuthUser, TokenType, userFromClaims } from './token-claims';
+import { claimsOf, type TokenClaims, TokenType } from './token-claims';
 
 /** Issues and checks the gateway's HS256 tokens; the secret and algorithm come from JwtModule's registration. */
 @Injectable()
@@ -24,8 +24,13 @@ export class TokenService implements OnModuleInit {
     }
   }
 
-  async issue(user: UserView): Promise<AuthResponse> {
-    const claims = { sub: user.id, email: user.email };
+  /** A new refresh token id, chosen before the session row (which stores its hash) is written. */
+  newTokenId(): string {
+    return randomUUID();
+  }
+
+  async issue(user: UserView, sessionId: string, refreshJti: string): Promise<AuthResponse> {
+    const claims = { sub: user.id, email: user.email, sid: sessionId };
     // jti makes every pair unique, even two issued for the same user within one second.
     const [accessToken, refreshToken] = await Promise.all([
       this.jwt.signAsync(
@@ -34,16 +39,16 @@ export class TokenService implements OnModuleInit {
       ),
       this.jwt.signAsync(
         { ...claims, typ: TokenType.Refresh },
-        { expiresIn: this.config.JWT_REFRESH_TTL, jwtid: randomUUID() },
+        { expiresIn: this.config.JWT_REFRESH_TTL, jwtid: refreshJti },
       ),
     ]);
     return { user: { id: user.id, email: user.email }, accessToken, refreshToken };
   }
 
-  /** The user of a valid, unexpired token of the given type; null for anything else. */
-  async verify(token: string, expected: TokenType): Promise<AuthUser | null> {
+  /** The claims of a valid, unexpired HS256 token of the given type carrying `exp`; null for anything else. */
+  async verify(token: string, expected: TokenType): Promise<TokenClaims | null> {
     try {
-      return userFromClaims(await this.jwt.verifyAsync<object>(token), expected);
+      return claimsOf(await this.jwt.verifyAsync<object>(token, { algorithms: ['HS256'] }), expected);
     } catch {
       return null;
     }

@@ -55,7 +55,7 @@ describe('toApiError', () => {
       'Body is not valid JSON',
     ],
     ['a body too large', new PayloadTooLargeException('too large'), 413, 'payload_too_large', 'too large'],
-    ['an unsupported media type', new HttpException('Unsupported', 415), 415, 'validation_failed', 'Unsupported'],
+    ['an unsupported media type', new HttpException('Unsupported', 415), 415, 'unsupported_media_type', 'Unsupported'],
     [
       'a Nest 400 with a list',
       new BadRequestException(['a is bad', 'b is bad']),

@@ -22,6 +22,8 @@ function codeOfStatus(status: number): HttpErrorCode {
       return ApiErrorCode.NotFound;
     case 413:
       return ApiErrorCode.PayloadTooLarge;
+    case 415:
+      return ApiErrorCode.UnsupportedMediaType;
     case 503:
       return ApiErrorCode.ServiceUnavailable;
     default:

@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from './database';
 import { freePort } from './ports';
 import { type TestRedis, useTestRedis } from './redis';
 import { ServiceProcess } from './service-process';
+import { UNLIMITED_TIERS } from './test-tiers';
 
 const execFileAsync = promisify(execFile);
 const root = resolve(__dirname, '../..');
@@ -32,6 +33,7 @@ export async function stackEnv(backing: StackBacking, extra: Record<string, stri
     RESULTS_URL: `http://127.0.0.1:${resultsPort}`,
     JWT_SECRET: 'test-secret-of-sufficient-length-0123456789',
     NODE_ENV: 'test',
+    TIERS: UNLIMITED_TIERS,
     ...extra,
   };
 }

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { UNLIMITED_TIERS } from './test-tiers';
 
 const root = resolve(__dirname, '../..');
 
@@ -14,7 +15,7 @@ export class UltraStart {
 
   constructor(env: Record<string, string>) {
     this.child = spawn(process.execPath, [resolve(root, 'scripts/start.js')], {
-      env: { ...process.env, ULTRA_SKIP_BUILD: '1', LOG_LEVEL: 'info', WORKERS: '1', ...env },
+      env: { ...process.env, ULTRA_SKIP_BUILD: '1', LOG_LEVEL: 'info', WORKERS: '1', TIERS: UNLIMITED_TIERS, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', (chunk: Buffer) => (this.text += chunk.toString()));

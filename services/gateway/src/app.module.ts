@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ApiExceptionFilter, ConfigModule, DatabaseModule, LoggingModule, QueueModule } from '@ultra/platform';
+import { AdminModule } from './admin/admin.module';
 import { AnalysesModule } from './analyses/analyses.module';
+import { AuditModule } from './audit/audit.module';
 import { EventsModule } from './events/events.module';
 import { AuthModule } from './auth/auth.module';
 import { CatalogModule } from './catalog/catalog.module';
@@ -11,8 +13,10 @@ import { EstimateModule } from './estimate/estimate.module';
 import { ExportsModule } from './exports/exports.module';
 import { FollowUpsModule } from './follow-ups/follow-ups.module';
 import { GatewayHealthModule } from './health/gateway-health.module';
+import { LimitsModule } from './limits/limits.module';
 import { gatewayDatabase } from './migrations/gateway-database';
 import { PatternsModule } from './patterns/patterns.module';
+import { ProviderKeysModule } from './provider-keys/provider-keys.module';
 import { ThreadsModule } from './threads/threads.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -30,7 +34,10 @@ export class AppModule {
         LoggingModule.forRoot(SERVICE_NAME),
         QueueModule.forRoot({ failFastMs: REDIS_COMMAND_TIMEOUT_MS }),
         DatabaseModule.forRoot(gatewayDatabase),
+        AuditModule,
         AuthModule,
+        AdminModule,
+        LimitsModule,
         CatalogModule,
         PatternsModule,
         AnalysesModule,
@@ -42,6 +49,7 @@ export class AppModule {
         FollowUpsModule,
         ThreadsModule,
         WebhooksModule,
+        ProviderKeysModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };

@@ -15,6 +15,9 @@ import { FALLBACK_CHAINS, ModelCallService } from './model-tasks/model-call.serv
 import { ModelAttemptService } from './model-tasks/model-attempt.service';
 import { ProviderCallService } from './model-tasks/provider-call.service';
 import { ModelTaskProcessor } from './model-tasks/model-task.processor';
+import { CallRouter } from './provider-keys/call-router.service';
+import { UserKeysRepository } from './provider-keys/user-keys.repository';
+import { UserProviders } from './provider-keys/user-providers.service';
 import { LLM_PROVIDERS } from './providers/llm-provider';
 import { MockProvider } from './providers/mock/mock.provider';
 import { createProvider } from './providers/provider-factory';
@@ -48,6 +51,9 @@ import { PricingService } from './usage/pricing.service';
       ],
     },
     ProviderRegistry,
+    UserKeysRepository,
+    UserProviders,
+    CallRouter,
     PricingService,
     DeltaPublisher,
     CancellationService,

@@ -13,6 +13,7 @@ import { RESULTS_SERVICE, type ResultsConfig } from './config/results.config';
 import { resultsDatabase } from './database/results-database.options';
 import { ResultsQueueModule } from './results-queue/results-queue.module';
 import { ThreadsModule } from './threads/threads.module';
+import { UsageModule } from './usage/usage.module';
 import { WatchdogModule } from './watchdog/watchdog.module';
 
 /**
@@ -35,6 +36,7 @@ export class AppModule {
         ResultsQueueModule,
         WatchdogModule,
         ThreadsModule,
+        UsageModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };

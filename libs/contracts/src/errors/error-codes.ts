@@ -29,6 +29,12 @@ export const ApiErrorCode = {
   Unauthorized: 'unauthorized',
   InvalidCredentials: 'invalid_credentials',
   EmailTaken: 'email_taken',
+  /** Signing in to (or using a token of) an account an admin disabled (401). */
+  AccountDisabled: 'account_disabled',
+  /** A route for admins only, called by someone else (403). */
+  Forbidden: 'forbidden',
+  /** An API key without the scope a route needs, or on a route API keys may not use (403). */
+  InsufficientScope: 'insufficient_scope',
   NotFound: 'not_found',
   AnalysisNotFound: 'analysis_not_found',
   /** Cancelling an analysis that has already completed or failed. */
@@ -61,6 +67,12 @@ export const ApiErrorCode = {
   UnknownDocument: 'unknown_document',
   /** An upload with no text in it: an empty file, or a PDF without a text layer (422). */
   DocumentWithoutText: 'document_without_text',
+  /** Over a per-minute limit of the caller's tier (429, with Retry-After and RateLimit-* headers). */
+  RateLimited: 'rate_limited',
+  /** Today's (UTC) cost of the caller's analyses has reached the tier's daily budget (402); details say when it resets. */
+  BudgetExhausted: 'budget_exhausted',
+  /** Too many attempts (e.g. failed sign-ins) in a while; `Retry-After` says when to try again (429). */
+  TooManyRequests: 'too_many_requests',
   ServiceUnavailable: 'service_unavailable',
   Internal: 'internal_error',
 } as const;

@@ -90,6 +90,8 @@ export const analysisSpecSchema = z.object({
   history: z.array(historyExchangeSchema).optional(),
   /** How many older exchanges of the thread were left out of `history` to stay within the budget. */
   historyOmitted: z.number().int().min(0).optional(),
+  /** Who started the analysis: their own provider keys (BYOK) answer their calls before the server's. */
+  userId: z.uuid().optional(),
 });
 export type AnalysisSpec = z.infer<typeof analysisSpecSchema>;
 
@@ -144,6 +146,8 @@ export const modelCallJob = z.object({
        * answers are keyed by it, so answers paid with one user's key are never served to another.
        */
       keyScope: z.string().min(1).max(200).optional(),
+      /** The analysis' user: the worker looks up their own key for the provider (never carried here). */
+      userId: z.uuid().optional(),
     })
     .default({}),
 });

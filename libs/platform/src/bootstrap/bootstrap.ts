@@ -10,6 +10,8 @@ import { ApiErrorCode } from '@ultra/contracts';
 import { ClosingTracker } from './closing-tracker';
 import { closeOnSignals, isShuttingDown, shutDown } from './graceful-shutdown';
 import { shutdownConfig } from './shutdown.config';
+import { mediaTypeGuardOf } from '../http/media-type-guard';
+import { answerClientError, answerExpectationFailed } from '../http/raw-error-responses';
 
 export { shutdownEnv, type ShutdownConfig } from './shutdown.config';
 
@@ -41,17 +43,30 @@ export async function startHttpService(
     // Requests that arrive while closing get our own 503 body from the hook below instead of Fastify's.
     return503OnClosing: false,
     // Errors Fastify raises before routing (a badly encoded URL, say) get the same body as every other error.
-    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
-      void reply.code(400).send({ error: { code: ApiErrorCode.ValidationFailed, message: error.message } });
+    // They run before the onRequest hooks, so the request id header is set here.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      void reply
+        .code(400)
+        .header(REQUEST_ID_HEADER, request.id)
+        .send({ error: { code: ApiErrorCode.ValidationFailed, message: error.message } });
     },
+    // Bytes the HTTP parser refuses (bad framing, 431) never become a request; they get the same shape too.
+    clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     bufferLogs: true,
     abortOnError: false,
+    // Nest would add a form-urlencoded parser: a page on another site can post forms cross-origin without a
+    // preflight. Fastify's own JSON parser stays; its text/plain one goes for the same reason.
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   const tracker = new ClosingTracker(app);
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('text/plain');
+  // JSON only unless a route declares more (configure: mediaTypeGuardOf(fastify).allow(...)).
+  mediaTypeGuardOf(fastify);
+  answerExpectationFailed(app.getHttpServer());
   // Fastify waits for the requests in flight between these two hooks; one held by a dead database shows here.
   let httpClosed: (() => void) | undefined;
   fastify.addHook('preClose', (done) => {

@@ -65,6 +65,11 @@ export const webhookEnv = {
     .transform(parseAllowHosts),
 };
 
+/** The same allow-list for the base URLs users give with their own provider keys (gateway at PUT, worker at call). */
+export const providerBaseUrlEnv = {
+  PROVIDER_BASE_URL_ALLOW_HOSTS: webhookEnv.WEBHOOK_ALLOW_HOSTS,
+};
+
 function refuseAll(host: string, addresses: readonly string[]): void {
   if (!addresses.length) throw new CallbackUrlRefusedError(`host ${host} resolves to no address`);
   for (const address of addresses) {

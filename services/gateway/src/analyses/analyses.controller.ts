@@ -19,6 +19,7 @@ import { AnalysisCancelService, type CancelAccepted } from './analysis-cancel.se
 import { AnalysisDeleteService } from './analysis-delete.service';
 import { AnalysisRerunService, type RerunAccepted } from './analysis-rerun.service';
 import type { ListQuery } from './results.client';
+import { RequireScopes } from '../api-keys/require-scopes.decorator';
 
 @Controller()
 export class AnalysesController {
@@ -34,6 +35,7 @@ export class AnalysesController {
    * Idempotency-Key, a repeat within IDEMPOTENCY_TTL_S gets the first answer (the same analysis).
    */
   @Post('analyze')
+  @RequireScopes('analyze')
   @HttpCode(HttpStatus.ACCEPTED)
   @Idempotent('analyze')
   analyze(
@@ -49,6 +51,7 @@ export class AnalysesController {
    * passed on as sent: results turns them into SQL.
    */
   @Get('analyses')
+  @RequireScopes('read')
   list(
     @Query(new ZodValidationPipe(analysisListQuerySchema, 'query')) _checked: AnalysisListQuery,
     @Query() query: ListQuery,
@@ -60,6 +63,7 @@ export class AnalysesController {
 
   /** 202: the analysis ends as failed with code `cancelled` once the calls in flight have been aborted. */
   @Post('analyses/:id/cancel')
+  @RequireScopes('analyze')
   @HttpCode(HttpStatus.ACCEPTED)
   cancel(
     @Param('id') id: string,
@@ -71,6 +75,7 @@ export class AnalysesController {
 
   /** 204: gone with its stage runs and outputs. 409 analysis_running while it runs, unless `?cancel=1`. */
   @Delete('analyses/:id')
+  @RequireScopes('analyze')
   @HttpCode(HttpStatus.NO_CONTENT)
   delete(
     @Param('id') id: string,
@@ -83,6 +88,7 @@ export class AnalysesController {
 
   /** 202: a new analysis that reuses the source's runs before `fromStage` and runs the rest. */
   @Post('analyses/:id/rerun')
+  @RequireScopes('analyze')
   @HttpCode(HttpStatus.ACCEPTED)
   @Idempotent('rerun')
   rerun(
@@ -95,6 +101,7 @@ export class AnalysesController {
   }
 
   @Get('analyses/:id')
+  @RequireScopes('read')
   get(@Param('id') id: string, @CurrentUser() user: AuthUser, @RequestId() requestId: string): Promise<AnalysisView> {
     return this.analyses.get(id, user.id, requestId);
   }

@@ -179,6 +179,7 @@ describe('POST /api/analyze accepts a valid request', () => {
         patternSpec: confidence,
         params: {},
         options: {},
+        userId: command!.userId,
       },
     });
   });

@@ -50,7 +50,7 @@ describe('AnalysesService.launch', () => {
       ...spec,
       sourceAnalysisId,
     });
-    expect(jobs.start).toHaveBeenCalledWith(expect.objectContaining({ spec: rerun }));
+    expect(jobs.start).toHaveBeenCalledWith(expect.objectContaining({ spec: { ...rerun, userId } }));
   });
 });
 
@@ -58,7 +58,13 @@ describe('AnalysesService.start', () => {
   it('creates the analysis, queues it under the same id and leaves it in place', async () => {
     const accepted = await service.start({}, userId, 'req-1');
     expect(results.createAnalysis).toHaveBeenCalledWith({ id: accepted.id, userId, requestId: 'req-1', ...spec });
-    expect(jobs.start).toHaveBeenCalledWith({ schemaVersion: 2, analysisId: accepted.id, requestId: 'req-1', spec });
+    expect(jobs.start).toHaveBeenCalledWith({
+      schemaVersion: 2,
+      analysisId: accepted.id,
+      requestId: 'req-1',
+      // The orchestrator passes the user on to each call, so a user's own provider key can answer it.
+      spec: { ...spec, userId },
+    });
     expect(results.deleteQueuedAnalysis).not.toHaveBeenCalled();
   });
 

@@ -83,7 +83,8 @@ export class AnalysesService {
       ...(callbackUrl !== undefined && { callbackUrl }),
     });
     try {
-      await this.jobs.start({ schemaVersion: SCHEMA_VERSION, analysisId: id, requestId, spec });
+      // The user travels with the spec so the worker can pick their own provider keys (never the keys themselves).
+      await this.jobs.start({ schemaVersion: SCHEMA_VERSION, analysisId: id, requestId, spec: { ...spec, userId } });
     } catch (error) {
       await this.discard(id, userId, requestId);
       throw error;

@@ -10,6 +10,7 @@ import { loadPatterns } from '../patterns/pattern-files';
 import { PatternRegistry } from '../patterns/pattern-registry';
 import type { UserPatternEntity } from '../patterns/user-pattern.entity';
 import type { UserPatternsRepository } from '../patterns/user-patterns.repository';
+import type { ProviderKeysRepository } from '../provider-keys/provider-keys.repository';
 import { patternDocument } from '../testing/test-patterns';
 import { AnalysisRequestValidator } from './analysis-request.validator';
 import { DocumentSelectionService } from '../documents/document-selection.service';
@@ -80,7 +81,10 @@ const validator = new AnalysisRequestValidator(
   config,
   catalog,
   registry,
-  new ModelPreflight(catalog, availability, closedBreakers),
+  // Nobody has a key of their own here: BYOK is tested in test/e2e/provider-keys.e2e-spec.ts.
+  new ModelPreflight(catalog, availability, closedBreakers, {
+    providersOf: () => Promise.resolve(new Set<string>()),
+  } as unknown as ProviderKeysRepository),
   // Nobody owns a document here: documentIds are tested in test/e2e/documents.e2e-spec.ts.
   new DocumentSelectionService({ findOwned: () => Promise.resolve([]) } as unknown as DocumentsRepository, config),
   new CallbackUrlValidator({ ...config, WEBHOOK_ALLOW_HOSTS: parseAllowHosts('127.0.0.1') }),

@@ -3,7 +3,9 @@ import type { ModelInfo } from '@ultra/contracts';
 import { CurrentUser } from '../auth/current-user.decorator';
 import type { AuthUser } from '../auth/token-claims';
 import { ModelPreflight } from './model-preflight.service';
+import { RequireScopes } from '../api-keys/require-scopes.decorator';
 
+@RequireScopes('read')
 @Controller('available-models')
 export class CatalogController {
   constructor(private readonly preflight: ModelPreflight) {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ModelInfo } from '@ultra/contracts';
 import { type BreakerSnapshots, BreakerStatus, describeBreaker } from './breaker-status.service';
+import { ProviderKeysRepository } from '../provider-keys/provider-keys.repository';
 import { CatalogService } from './catalog.service';
 import { ProviderAvailability } from './provider-availability';
 
@@ -10,7 +11,8 @@ export class ModelReadiness {
     private readonly catalog: CatalogService,
     private readonly availability: ProviderAvailability,
     private readonly breakers: BreakerSnapshots,
-    private readonly userId: string,
+    /** The providers the user has their own key for. */
+    private readonly userKeys: ReadonlySet<string>,
   ) {}
 
   /** The model as `/api/available-models` shows it to this user: `degraded`, with the reason, behind a breaker. */
@@ -46,12 +48,13 @@ export class ModelReadiness {
   }
 
   private hasKey(model: ModelInfo): boolean {
-    return this.availability.hasKey(model.provider, this.userId);
+    return this.availability.hasKey(model.provider, this.userKeys);
   }
 }
 
 /**
- * The one place that decides whether models can be used: the catalog, the keys (ProviderAvailability) and the
+ * The one place that decides whether models can be used: the catalog, the keys (ProviderAvailability, with the
+ * user's own from provider_keys) and the
  * breakers the provider-workers share in Redis. Read once per request; the breaker read is cached for a second.
  */
 @Injectable()
@@ -60,10 +63,12 @@ export class ModelPreflight {
     private readonly catalog: CatalogService,
     private readonly availability: ProviderAvailability,
     private readonly breakers: BreakerStatus,
+    private readonly providerKeys: ProviderKeysRepository,
   ) {}
 
   async readiness(userId: string): Promise<ModelReadiness> {
-    return new ModelReadiness(this.catalog, this.availability, await this.breakers.snapshots(), userId);
+    const [snapshots, userKeys] = await Promise.all([this.breakers.snapshots(), this.providerKeys.providersOf(userId)]);
+    return new ModelReadiness(this.catalog, this.availability, snapshots, userKeys);
   }
 
   /** `GET /api/available-models` for this user. */

@@ -38,8 +38,11 @@ function breaker(scope: 'model' | 'provider', id: string, over: Partial<BreakerS
   return { scope, id, state: 'open', openedAt: now - minute, reopenAt: now + minute, reason: '5 failures', ...over };
 }
 function readiness(...open: BreakerSnapshot[]): ModelReadiness {
+  return readinessWith(new Set(), ...open);
+}
+function readinessWith(userKeys: ReadonlySet<string>, ...open: BreakerSnapshot[]): ModelReadiness {
   const snapshots = new BreakerSnapshots(new Map(open.map((b) => [`${b.scope}:${b.id}`, b])), now);
-  return new ModelReadiness(catalog, availability, snapshots, 'user-1');
+  return new ModelReadiness(catalog, availability, snapshots, userKeys);
 }
 const model = (id: string) => catalog.find(id)!;
 
@@ -54,6 +57,13 @@ describe('ModelReadiness', () => {
     const r = readiness();
     expect(r.info(model('openai:gpt-x')).status).toBe('needs_key');
     expect(r.unusable(model('openai:gpt-x'))).toBe('provider "openai" is not configured (needs_key)');
+  });
+
+  it('shows a model ready for a user with their own key for its provider, and no one else', () => {
+    const r = readinessWith(new Set(['openai']));
+    expect(r.info(model('openai:gpt-x')).status).toBe('ready');
+    expect(r.unusable(model('openai:gpt-x'))).toBeUndefined();
+    expect(readinessWith(new Set(['nobody'])).info(model('openai:gpt-x')).status).toBe('needs_key');
   });
 
   it('shows a model degraded, with the reason, behind its own open breaker or its provider’s', () => {

@@ -5,8 +5,8 @@ import type { GatewayConfig } from '../config/gateway.config';
 
 /**
  * Whether a provider can serve calls: `mock` always; a vendor once its key is configured; an OpenAI-compatible
- * server from ULTRA_PROVIDERS_FILE when it needs no key or its key variable is set. Keys per user (BYOK) will
- * be consulted here too.
+ * server from ULTRA_PROVIDERS_FILE when it needs no key or its key variable is set; and, for one user, any
+ * provider they have stored their own key for (BYOK).
  */
 @Injectable()
 export class ProviderAvailability {
@@ -17,11 +17,11 @@ export class ProviderAvailability {
   }
 
   /**
-   * Whether calls to `provider` on behalf of this user have a key: the one place preflight asks. Today the
-   * server's keys; a user's own keys (BYOK) are to be consulted here.
+   * Whether calls to `provider` on behalf of a user have a key: the server's, or one of `userKeys` (the providers
+   * the user has stored a key for). The one place preflight asks.
    */
-  hasKey(provider: string, _userId: string): boolean {
-    return this.statusOf(provider) === 'ready';
+  hasKey(provider: string, userKeys: ReadonlySet<string>): boolean {
+    return this.statusOf(provider) === 'ready' || (this.providers.has(provider) && userKeys.has(provider));
   }
 
   statusOf(provider: string): ModelStatus {

@@ -39,12 +39,18 @@ describe('gatewayConfig', () => {
     expect(load({ JWT_SECRET: 'dev' })).toMatchObject({ JWT_SECRET: 'dev', JWT_SECRET_GENERATED: false });
   });
 
-  it('requires a strong JWT secret in production', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET: is required when NODE_ENV=production']);
-    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toEqual([
+  it('requires a strong JWT secret and a key-encryption key in production', () => {
+    const kek = { KEY_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` };
+    expect(problemsOf({ NODE_ENV: 'production', ...kek })).toEqual([
+      'JWT_SECRET: is required when NODE_ENV=production',
+    ]);
+    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'short', ...kek })).toEqual([
       'JWT_SECRET: must be at least 32 characters when NODE_ENV=production',
     ]);
-    expect(load({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET_GENERATED).toBe(false);
+    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).toEqual([
+      expect.stringMatching(/^KEY_ENCRYPTION_KEYS: /),
+    ]);
+    expect(load({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), ...kek }).JWT_SECRET_GENERATED).toBe(false);
   });
 
   it.each([
@@ -84,7 +90,22 @@ describe('gatewayConfig', () => {
   });
 
   it('leaves room in the body limit for a JSON-escaped prompt at its limit', () => {
-    expect(bodyLimitOf({ MAX_PROMPT_CHARS: 32_000 })).toBe(1_048_576);
-    expect(bodyLimitOf({ MAX_PROMPT_CHARS: 500_000 })).toBeGreaterThan(500_000 * 6);
+    const limits = { BODY_LIMIT_BYTES: 1_048_576 };
+    expect(bodyLimitOf({ ...limits, MAX_PROMPT_CHARS: 32_000 })).toBe(1_048_576);
+    expect(bodyLimitOf({ ...limits, MAX_PROMPT_CHARS: 500_000 })).toBeGreaterThan(500_000 * 6);
+    expect(bodyLimitOf({ BODY_LIMIT_BYTES: 4_096, MAX_PROMPT_CHARS: 32_000 })).toBeGreaterThan(32_000 * 6);
+  });
+
+  it('reads CORS_ORIGINS as a list, empty by default, and refuses * mixed with origins or a bad origin', () => {
+    expect(load({}).CORS_ORIGINS).toEqual([]);
+    expect(load({ CORS_ORIGINS: 'https://a.example.com/, http://localhost:5173' }).CORS_ORIGINS).toEqual([
+      'https://a.example.com',
+      'http://localhost:5173',
+    ]);
+    expect(load({ CORS_ORIGINS: '*' }).CORS_ORIGINS).toEqual(['*']);
+    expect(problemsOf({ CORS_ORIGINS: '*,https://a.example.com' })).toEqual([
+      'CORS_ORIGINS: must not mix * with other origins',
+    ]);
+    expect(problemsOf({ CORS_ORIGINS: 'a.example.com' })).toHaveLength(1);
   });
 });

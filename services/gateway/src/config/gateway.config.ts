@@ -1,9 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { DEFAULT_MAX_PROMPT_CHARS, MAX_MODELS_PER_ANALYSIS, type PatternLimits } from '@ultra/contracts';
-import { databaseEnv, httpEnv, logEnv, providerEnv, redisEnv, webhookEnv } from '@ultra/platform';
+import { DEFAULT_MAX_PROMPT_CHARS, MAX_MODELS_PER_ANALYSIS, type PatternLimits, userTiers } from '@ultra/contracts';
+import {
+  databaseEnv,
+  httpEnv,
+  keyEncryptionEnv,
+  logEnv,
+  providerBaseUrlEnv,
+  providerEnv,
+  redisEnv,
+  webhookEnv,
+} from '@ultra/platform';
 import { z } from 'zod';
+import { authEnv } from '../auth/auth.config';
 import { eventsEnv } from '../events/events.config';
+import { checkExternalIdentity, externalIdentityEnv } from '../external-identity/external-identity.config';
+import { tiersEnv } from '../limits/tiers.config';
 
 export const SERVICE_NAME = 'gateway';
 
@@ -26,6 +38,22 @@ export const ttlSeconds = z
 
 const PRODUCTION_SECRET_MIN = 32;
 
+/** `https://app.example.com,https://admin.example.com`; `*` only alone, so a typo cannot open the API to all. */
+const corsOrigins = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((origin) => origin.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
+  )
+  .refine(
+    (origins) => origins.every((origin) => origin === '*' || /^https?:\/\/[^/\s]+$/.test(origin)),
+    'must be a comma-separated list of origins such as https://app.example.com, or * alone',
+  )
+  .refine((origins) => !origins.includes('*') || origins.length === 1, 'must not mix * with other origins');
+
 export const gatewayConfig = z
   .object({
     ...httpEnv(3000),
@@ -34,6 +62,8 @@ export const gatewayConfig = z
     ...logEnv,
     ...providerEnv,
     ...webhookEnv,
+    ...providerBaseUrlEnv,
+    ...keyEncryptionEnv,
     NODE_ENV: z.string().default('development'),
     JWT_SECRET: z.string().optional(),
     JWT_ACCESS_TTL: ttlSeconds.default(15 * 60),
@@ -64,6 +94,17 @@ export const gatewayConfig = z
     /** After a cancel, how long the orchestrator has to end the analysis before results ends it regardless. */
     CANCEL_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
     ...eventsEnv,
+    ...externalIdentityEnv,
+    ...authEnv,
+    ...tiersEnv,
+    /** The tier a new account starts on. */
+    DEFAULT_TIER: z.enum(userTiers).default('free'),
+    /** Largest JSON body (bytes); raised by itself when MAX_PROMPT_CHARS needs more (bodyLimitOf). */
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(1_073_741_824).default(1_048_576),
+    /** Origins allowed to call the API from a browser, comma-separated; empty: no CORS headers at all. */
+    CORS_ORIGINS: corsOrigins,
+    /** Strict-Transport-Security max-age (seconds) when the gateway is served over TLS; 0 sends no HSTS header. */
+    HSTS_MAX_AGE_S: z.coerce.number().int().min(0).max(63_072_000).default(0),
     /** Largest document `POST /api/documents` accepts (bytes). */
     DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1).max(1_073_741_824).default(10_485_760),
     /** Tokens of document text one analysis' prompts may carry; over it, the chunks most relevant to the question. */
@@ -72,7 +113,12 @@ export const gatewayConfig = z
     HISTORY_TOKEN_BUDGET: z.coerce.number().int().min(0).max(1_000_000).default(4_000),
   })
   .superRefine((config, ctx) => {
+    checkExternalIdentity(config, ctx);
     if (config.NODE_ENV !== 'production') return;
+    // Users' provider keys are sealed under it; production must never run without (or answer 503 to BYOK).
+    if (!config.KEY_ENCRYPTION_KEYS) {
+      ctx.addIssue({ code: 'custom', path: ['KEY_ENCRYPTION_KEYS'], message: 'is required when NODE_ENV=production' });
+    }
     // A guessable or per-process secret in production would forge or invalidate every session.
     if (!config.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
@@ -104,6 +150,15 @@ export const REDIS_COMMAND_TIMEOUT_MS = 800;
 export const migrateConfig = z.object({ ...databaseEnv });
 export type MigrateConfig = z.infer<typeof migrateConfig>;
 
+/** What `npm run admin` needs: the database, and the new admin's password when not asked for on a terminal. */
+export const adminCliConfig = z.object({
+  ...databaseEnv,
+  DEFAULT_TIER: z.enum(userTiers).default('free'),
+  PASSWORD_MIN_LENGTH: authEnv.PASSWORD_MIN_LENGTH,
+  ADMIN_PASSWORD: z.string().optional(),
+});
+export type AdminCliConfig = z.infer<typeof adminCliConfig>;
+
 /** What every pattern, built-in or a user's, must stay within. */
 export function patternLimitsOf(config: Pick<GatewayConfig, 'MAX_CALLS_PER_ANALYSIS'>): PatternLimits {
   return { maxCalls: config.MAX_CALLS_PER_ANALYSIS, maxModels: MAX_MODELS_PER_ANALYSIS };
@@ -113,6 +168,6 @@ export function patternLimitsOf(config: Pick<GatewayConfig, 'MAX_CALLS_PER_ANALY
  * Largest accepted request body. A prompt at its limit can take up to 6 bytes per character once JSON-escaped,
  * so an over-long prompt gets its own validation error instead of 413; anything much larger is refused unread.
  */
-export function bodyLimitOf(config: Pick<GatewayConfig, 'MAX_PROMPT_CHARS'>): number {
-  return Math.max(1_048_576, config.MAX_PROMPT_CHARS * 6 + 65_536);
+export function bodyLimitOf(config: Pick<GatewayConfig, 'MAX_PROMPT_CHARS' | 'BODY_LIMIT_BYTES'>): number {
+  return Math.max(config.BODY_LIMIT_BYTES, config.MAX_PROMPT_CHARS * 6 + 65_536);
 }

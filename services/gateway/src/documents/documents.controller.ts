@@ -9,6 +9,7 @@ import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import type { GatewayConfig } from '../config/gateway.config';
 import { readUploadedFile } from './document-uploads';
 import { DocumentsService } from './documents.service';
+import { RequireScopes } from '../api-keys/require-scopes.decorator';
 
 const getQuery = z.object({
   include: z.enum(['text'], { error: 'include must be "text"' }).optional(),
@@ -28,18 +29,21 @@ export class DocumentsController {
 
   /** multipart/form-data with one file: text, Markdown or PDF, judged by content. */
   @Post()
+  @RequireScopes('analyze')
   async upload(@Req() request: FastifyRequest, @CurrentUser() user: AuthUser): Promise<DocumentView> {
     return this.documents.upload(user.id, await readUploadedFile(request, this.maxBytes));
   }
 
   /** Newest first. */
   @Get()
+  @RequireScopes('read')
   async list(@CurrentUser() user: AuthUser): Promise<DocumentList> {
     return { documents: await this.documents.list(user.id) };
   }
 
   /** Metadata; with `?include=text` the extracted text too. */
   @Get(':id')
+  @RequireScopes('read')
   get(
     @Param('id') id: string,
     @Query(new ZodValidationPipe(getQuery, 'query')) query: z.infer<typeof getQuery>,
@@ -49,6 +53,7 @@ export class DocumentsController {
   }
 
   @Delete(':id')
+  @RequireScopes('analyze')
   @HttpCode(HttpStatus.NO_CONTENT)
   remove(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<void> {
     return this.documents.remove(user.id, id);

@@ -4,7 +4,9 @@ import { AnalysisRequestValidator } from '../analyses/analysis-request.validator
 import { CurrentUser } from '../auth/current-user.decorator';
 import type { AuthUser } from '../auth/token-claims';
 import { AnalysisEstimator } from './analysis-estimator.service';
+import { RequireScopes } from '../api-keys/require-scopes.decorator';
 
+@RequireScopes('read')
 @Controller()
 export class AnalysisEstimateController {
   constructor(

@@ -12,6 +12,7 @@ import { RequestId } from '../common/request-id.decorator';
 import { AnalysisEventStreamService } from './analysis-event-stream.service';
 import { ENTRY_ID } from './sse-frames';
 import { type StreamToken, StreamTokenService } from './stream-token.service';
+import { RequireScopes } from '../api-keys/require-scopes.decorator';
 
 const eventsQuery = z.object({
   token: z.string({ error: 'token must be given once' }).optional(),
@@ -37,6 +38,7 @@ export class AnalysisEventsController {
   ) {}
 
   @Post('stream-token')
+  @RequireScopes('read')
   @HttpCode(HttpStatus.OK)
   async streamToken(
     @Param('id') id: string,

@@ -7,8 +7,10 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import type { AuthUser } from '../auth/token-claims';
 import { RequestId } from '../common/request-id.decorator';
 import { exportFile } from './analysis-export';
+import { RequireScopes } from '../api-keys/require-scopes.decorator';
 
 /** Downloads of an analysis, formatted here from the same view `GET /api/analyses/:id` answers. */
+@RequireScopes('read')
 @Controller()
 export class ExportsController {
   constructor(private readonly analyses: AnalysesService) {}

@@ -5,7 +5,9 @@ import type { AuthUser } from '../auth/token-claims';
 import { RequestId } from '../common/request-id.decorator';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { FollowUpsService } from './follow-ups.service';
+import { RequireScopes } from '../api-keys/require-scopes.decorator';
 
+@RequireScopes('analyze')
 @Controller()
 export class FollowUpsController {
   constructor(private readonly followUps: FollowUpsService) {}

@@ -126,8 +126,12 @@ describe('the gateway while Redis is down', () => {
     expect(listed.error).toEqual({ code: 'service_unavailable', message: expect.stringContaining('Redis') });
   });
 
-  it('still serves what needs no Redis: reading an analysis', async () => {
-    expect(await withinASecond('GET', `/api/analyses/${queued}`)).toMatchObject({ status: 200, body: { id: queued } });
+  it('answers reads 503 too: every signed-in request checks its session and limits in Redis', async () => {
+    // Failing open would let a revoked session or an over-limit caller through while Redis is away.
+    expect(await withinASecond('GET', `/api/analyses/${queued}`)).toMatchObject({
+      status: 503,
+      body: { error: { code: 'service_unavailable', message: expect.stringContaining('Redis') } },
+    });
   });
 
   it('reports itself live but not ready, naming Redis', async () => {

@@ -29,6 +29,7 @@ export const analyzeRefusals = [
   'unknown_pattern',
   'unknown_document',
   'budget_exceeded',
+  'budget_exhausted',
 ] as const;
 
 export function registerAnalyses(registry: OpenAPIRegistry, config: GatewayConfig): void {
@@ -95,6 +96,7 @@ export function registerAnalyses(registry: OpenAPIRegistry, config: GatewayConfi
       'analysis_not_found',
       'rerun_not_possible',
       'model_unavailable',
+      'budget_exhausted',
       'idempotency_in_progress',
       'idempotency_conflict',
     ],

@@ -55,6 +55,16 @@ export interface ApiRoute {
   responses?: Record<string, ResponseConfig>;
 }
 
+/** The IETF draft's RateLimit-* fields, on every answer to a signed-in caller (README "Tiers and limits"). */
+const rateLimitHeaders = z.object({
+  'RateLimit-Limit': z.number().int().meta({ description: "The tier's per-minute limit closest to being reached." }),
+  'RateLimit-Remaining': z.number().int().meta({ description: 'What is left of it in the current minute.' }),
+  'RateLimit-Reset': z.number().int().meta({ description: 'Seconds until the minute ends and the limit is whole.' }),
+});
+const retryAfterHeaders = rateLimitHeaders.extend({
+  'Retry-After': z.number().int().meta({ description: 'Seconds to wait before trying again.' }),
+});
+
 function json(schema: z.ZodType): ZodContentObject {
   return { 'application/json': { schema } };
 }
@@ -65,6 +75,7 @@ function errorResponses(route: ApiRoute): Record<string, ResponseConfig> {
   const add = (status: number, what: string) => byStatus.set(status, (byStatus.get(status) ?? new Set()).add(what));
   for (const code of route.errors ?? []) add(statusOfCode[code], code);
   if (!route.public) add(401, `${ApiErrorCode.Unauthorized} (missing, invalid or expired token)`);
+  if (!route.public) add(429, `${ApiErrorCode.RateLimited} (over a per-minute limit of the caller's tier)`);
   if (route.body) {
     add(400, `${ApiErrorCode.ValidationFailed} (the body, naming each bad field)`);
     add(413, `${ApiErrorCode.PayloadTooLarge} (the body is over the size limit)`);
@@ -78,7 +89,11 @@ function errorResponses(route: ApiRoute): Record<string, ResponseConfig> {
       .sort(([a], [b]) => a - b)
       .map(([status, codes]) => [
         String(status),
-        { description: `error codes: ${[...codes].join('; ')}`, content: json(apiErrorSchema) },
+        {
+          description: `error codes: ${[...codes].join('; ')}`,
+          headers: status === 429 ? retryAfterHeaders : undefined,
+          content: json(apiErrorSchema),
+        },
       ]),
   );
 }
@@ -113,7 +128,7 @@ export function addRoute(registry: OpenAPIRegistry, route: ApiRoute): void {
     responses: {
       [String(success.status)]: {
         description: success.description,
-        headers: success.headers,
+        headers: route.public ? success.headers : (success.headers?.extend(rateLimitHeaders.shape) ?? rateLimitHeaders),
         content: success.content ?? (success.schema ? json(success.schema) : undefined),
       },
       ...errorResponses(route),

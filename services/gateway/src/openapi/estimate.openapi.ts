@@ -38,6 +38,7 @@ export function registerEstimate(registry: OpenAPIRegistry): void {
     description: 'The body of POST /api/analyze, refused with the same errors; every figure is a `{low, high}` range.',
     body: analyzeRequestRef,
     success: { status: 200, description: 'The estimate.', schema: analysisEstimate },
-    errors: analyzeRefusals.filter((code) => code !== 'budget_exceeded'),
+    // An estimate spends nothing: neither the request's maxCostUsd nor the daily budget refuses it.
+    errors: analyzeRefusals.filter((code) => code !== 'budget_exceeded' && code !== 'budget_exhausted'),
   });
 }

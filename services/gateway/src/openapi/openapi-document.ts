@@ -1,7 +1,9 @@
 import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import type { GatewayConfig } from '../config/gateway.config';
+import { registerAdmin } from './admin.openapi';
 import { registerAnalyses } from './analyses.openapi';
+import { API_KEY, registerApiKeys } from './api-keys.openapi';
 import { BEARER, STREAM_TOKEN } from './api-route';
 import { registerAuth } from './auth.openapi';
 import { registerCatalog } from './catalog.openapi';
@@ -11,7 +13,9 @@ import { registerEvents } from './events.openapi';
 import { registerHealth } from './health.openapi';
 import { registerHistory } from './history.openapi';
 import { registerPatterns } from './patterns.openapi';
+import { registerProviderKeys } from './provider-keys.openapi';
 import { registerThreads } from './threads.openapi';
+import { registerUsage } from './usage.openapi';
 import { registerWebhooks } from './webhooks.openapi';
 
 // registry.register names a schema built at run time (from the configuration); it needs zod's .openapi().
@@ -25,6 +29,7 @@ type FeatureDocs = (registry: OpenAPIRegistry, config: GatewayConfig) => void;
 
 const features: FeatureDocs[] = [
   registerAuth,
+  registerAdmin,
   registerAnalyses,
   registerHistory,
   registerEvents,
@@ -35,6 +40,9 @@ const features: FeatureDocs[] = [
   registerHealth,
   registerWebhooks,
   registerThreads,
+  registerUsage,
+  registerApiKeys,
+  registerProviderKeys,
 ];
 
 /**
@@ -54,6 +62,14 @@ export function buildOpenApiDocument(config: GatewayConfig): OpenAPIObject {
     in: 'query',
     name: 'token',
     description: "A short-lived stream token for browsers' EventSource, valid for one analysis' event stream only.",
+  });
+  registry.registerComponent('securitySchemes', API_KEY, {
+    type: 'apiKey',
+    in: 'header',
+    name: 'x-api-key',
+    description:
+      'An API key (`ultra_sk_…`, POST /api/api-keys), also accepted as `Authorization: Bearer ultra_sk_…`, on the ' +
+      'routes its scopes allow: reads need `read`, changes to analyses, documents and patterns `analyze`.',
   });
   for (const register of features) register(registry, config);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

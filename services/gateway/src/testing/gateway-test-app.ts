@@ -6,6 +6,7 @@ import { useTestRedis, type TestRedis } from '../../../../test/support/redis';
 import { configureHttp } from '../common/http-setup';
 import { bodyLimitOf, gatewayConfig, SERVICE_NAME } from '../config/gateway.config';
 import { gatewayDatabase } from '../migrations/gateway-database';
+import { UNLIMITED_TIERS } from '../../../../test/support/test-tiers';
 
 export interface GatewayTestApp {
   /** e.g. http://127.0.0.1:41234 (routes are under /api). */
@@ -20,10 +21,14 @@ export interface GatewayTestApp {
  * The whole gateway in this process on a free port, against a fresh database (migrated) and a Redis prefix of
  * its own. `env` adds or overrides variables, e.g. RESULTS_URL of a fake results server.
  */
-export async function startGatewayTestApp(env: Record<string, string> = {}): Promise<GatewayTestApp> {
-  const db = await createTestDatabase();
-  const redis = await useTestRedis();
-  await runMigrations({ DATABASE_URL: db.url, DATABASE_POOL_SIZE: 1 }, gatewayDatabase);
+export async function startGatewayTestApp(
+  env: Record<string, string> = {},
+  /** A second gateway process of the same installation: its database and Redis prefix, left to it to drop. */
+  sharedWith?: GatewayTestApp,
+): Promise<GatewayTestApp> {
+  const db = sharedWith?.db ?? (await createTestDatabase());
+  const redis = sharedWith?.redis ?? (await useTestRedis());
+  if (!sharedWith) await runMigrations({ DATABASE_URL: db.url, DATABASE_POOL_SIZE: 1 }, gatewayDatabase);
   // eslint-disable-next-line no-restricted-syntax -- test setup: the app under test reads this environment at load
   Object.assign(process.env, {
     NODE_ENV: 'test',
@@ -32,6 +37,7 @@ export async function startGatewayTestApp(env: Record<string, string> = {}): Pro
     REDIS_URL: redis.url,
     QUEUE_PREFIX: redis.prefix,
     JWT_SECRET: randomBytes(32).toString('hex'),
+    TIERS: UNLIMITED_TIERS,
     ...env,
   });
   // Loaded only now, from the environment set above.
@@ -50,6 +56,7 @@ export async function startGatewayTestApp(env: Record<string, string> = {}): Pro
     redis,
     close: async () => {
       await app.close();
+      if (sharedWith) return;
       await redis.stop();
       await db.drop();
     },

@@ -6,7 +6,9 @@ import { ResultsClient } from '../analyses/results.client';
 import { CurrentUser } from '../auth/current-user.decorator';
 import type { AuthUser } from '../auth/token-claims';
 import { RequestId } from '../common/request-id.decorator';
+import { RequireScopes } from '../api-keys/require-scopes.decorator';
 
+@RequireScopes('read')
 @Controller()
 export class ThreadsController {
   constructor(private readonly results: ResultsClient) {}

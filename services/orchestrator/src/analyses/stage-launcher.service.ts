@@ -55,8 +55,9 @@ export class StageLauncher {
           ...(plan.maxOutputTokens !== undefined && { maxOutputTokens: plan.maxOutputTokens }),
           ...(plan.output && { output: plan.output }),
           ...(state.spec.options.cache === false && { cache: false }),
-          // Calls run on the server's keys; a user's own keys (a later issue) will get a scope of their own.
+          // The server's keys unless the worker finds the user's own for the provider (it then scopes `user:<id>`).
           keyScope: 'server',
+          ...(state.spec.userId !== undefined && { userId: state.spec.userId }),
         },
       };
       return flowJob('model.call', call, {

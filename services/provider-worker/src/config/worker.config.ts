@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import {
+  keyEncryptionEnv,
   loadConfig,
   loadProviderSettings,
   logEnv,
+  providerBaseUrlEnv,
   providerEnv,
   type ProviderSettings,
   redisEnv,
@@ -65,6 +67,15 @@ export const workerConfigSchema = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(modelIdSchema)),
+  /**
+   * The gateway's database, read for users' own provider keys (BYOK). BYOK is on when this and KEY_ENCRYPTION_KEYS
+   * are both set; otherwise every call uses the server's keys.
+   */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
+  ...keyEncryptionEnv,
+  ...providerBaseUrlEnv,
+  /** How long an opened user key's SDK client is kept in memory before the database is asked again. */
+  PROVIDER_KEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(30_000),
 });
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
 

@@ -9,6 +9,7 @@ import {
 } from '@ultra/contracts';
 import { PinoLogger } from 'nestjs-pino';
 import { type CachedAnswer, ResponseCacheService } from '../cache/response-cache.service';
+import { type CallRoute, CallRouter } from '../provider-keys/call-router.service';
 import { ProviderError } from '../providers/llm-provider';
 import { breakerOutcome } from '../resilience/breaker-policy';
 import { BreakerService, type BreakerVerdict } from '../resilience/breaker.service';
@@ -62,11 +63,25 @@ export class ModelAttemptService {
     private readonly breakers: BreakerService,
     private readonly limits: ProviderLimitsService,
     private readonly calls: ProviderCallService,
+    private readonly router: CallRouter,
     private readonly logger: PinoLogger,
   ) {}
 
   async try(call: ModelCallJob, model: string, ctx: AttemptContext): Promise<ModelAttempt> {
-    const cacheKey = this.cache.keyOf(call, model);
+    let route: CallRoute;
+    try {
+      route = await this.router.route(call, model);
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      if (ctx.mayRetry && retryableCategories.has(error.category)) throw error;
+      return { kind: 'failed', error };
+    }
+    // Answers paid with a user's own key are cached under that user's scope only.
+    const scoped =
+      route.keyScope === call.options.keyScope
+        ? call
+        : { ...call, options: { ...call.options, keyScope: route.keyScope } };
+    const cacheKey = this.cache.keyOf(scoped, model);
     const cached = await this.cache.get(cacheKey);
     if (cached) {
       const result = fromCache(call, cached);
@@ -88,7 +103,7 @@ export class ModelAttemptService {
         if (decision.granted) decision.lease.release();
         return { kind: 'open', breaker: verdict.breaker };
       }
-      if (decision.granted) return this.call(call, model, cacheKey, verdict, decision.lease, ctx);
+      if (decision.granted) return this.call(call, model, route, cacheKey, verdict, decision.lease, ctx);
       // A probe that does not happen now is handed back for another call to make.
       await this.breakers.record(model, 'neutral', verdict.probes);
       const until = Date.now() + decision.waitMs;
@@ -108,6 +123,7 @@ export class ModelAttemptService {
   private async call(
     call: ModelCallJob,
     model: string,
+    route: CallRoute,
     cacheKey: string | undefined,
     verdict: BreakerVerdict & { open: false },
     lease: LimitLease,
@@ -116,7 +132,7 @@ export class ModelAttemptService {
     const signal = ctx.signals.forCall();
     const sink = ctx.stream.open();
     try {
-      const result = await this.calls.complete(call, model, signal, sink);
+      const result = await this.calls.complete(call, model, route, signal, sink);
       lease.release(result.usage);
       // A success that closes no probe changes no state anyone waits for: counted off the answer's path.
       const recorded = this.breakers.record(model, 'success', verdict.probes);

@@ -10,7 +10,7 @@ import { APP_CONFIG } from '@ultra/platform';
 import { PinoLogger } from 'nestjs-pino';
 import type { WorkerConfig } from '../config/worker.config';
 import type { ProviderError } from '../providers/llm-provider';
-import { ProviderRegistry } from '../providers/provider-registry';
+import { CallRouter } from '../provider-keys/call-router.service';
 import type { FallbackChains } from '../resilience/fallback-chains';
 import { DeltaPublisher } from '../streaming/delta-publisher.service';
 import { AttemptStream } from './attempt-stream';
@@ -48,7 +48,7 @@ function breakerNote(breaker: BreakerSnapshot): string {
 export class ModelCallService {
   constructor(
     private readonly attempts: ModelAttemptService,
-    private readonly registry: ProviderRegistry,
+    private readonly router: CallRouter,
     private readonly deltas: DeltaPublisher,
     private readonly cancellation: CancellationService,
     @Inject(FALLBACK_CHAINS) private readonly fallbacks: FallbackChains,
@@ -76,7 +76,7 @@ export class ModelCallService {
       failed = primary.failed;
       for (let i = 0; i < chain.length && !(failed && givesUp(failed, signals)); i++) {
         const model = chain[i];
-        if (i > 0 && !this.registry.has(model)) continue;
+        if (i > 0 && !(await this.router.canCall(call, model))) continue;
         const outcome = await this.attempts.try(call, model, {
           signals,
           stream,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type ModelCallJob, type ModelCallResult, parseModelJson, validText } from '@ultra/contracts';
-import { ProviderRegistry } from '../providers/provider-registry';
+import type { CallRoute } from '../provider-keys/call-router.service';
+import { UserProviders } from '../provider-keys/user-providers.service';
 import type { DeltaSink } from '../streaming/delta-publisher.service';
 import { PricingService } from '../usage/pricing.service';
 import { repairOutput } from './output-repair';
@@ -29,18 +30,20 @@ function parsedOutput(
 @Injectable()
 export class ProviderCallService {
   constructor(
-    private readonly registry: ProviderRegistry,
+    private readonly users: UserProviders,
     private readonly pricing: PricingService,
   ) {}
 
-  /** `model` is the model called: the task's, or a fallback answering in its place. */
+  /** `model` is the model called: the task's, or a fallback answering in its place; `route` its client. */
   async complete(
     call: ModelCallJob,
     model: string,
+    route: CallRoute,
     signal: AbortSignal,
     sink: DeltaSink | undefined,
   ): Promise<ModelCallResult> {
-    const { provider, model: name } = this.registry.resolve(model);
+    const { provider, model: name, userBaseUrl } = route;
+    if (userBaseUrl) await this.users.checkBaseUrl(model, userBaseUrl);
     const response = await provider.complete(
       {
         model: name,

@@ -18,6 +18,20 @@ export interface NewStageRun extends Omit<StageRunEntity, 'analysisId' | 'create
 export interface RecordedRun {
   runInserted: boolean;
   outputsInserted: number;
+  /** The analysis' owner, and what the outputs inserted now (not those stored before) used: a user's day's usage. */
+  userId: string;
+  inserted: { inputTokens: number; outputTokens: number; costUsd: number };
+}
+
+interface RecordCounts {
+  found: number;
+  runs: number;
+  outputs: number;
+  user_id: string;
+  /** bigint sums arrive as strings. */
+  input_tokens: string;
+  output_tokens: string;
+  cost_usd: number;
 }
 
 /** The stage runs of analyses and their outputs. Writes are idempotent by the natural keys. */
@@ -62,12 +76,12 @@ export class StageRunsRepository {
       output_tokens: o.outputTokens,
       finish_reason: o.finishReason,
     }));
-    const result = await this.dataSource.query<{ found: number; runs: number; outputs: number }[]>(
+    const result = await this.dataSource.query<RecordCounts[]>(
       `WITH touched AS (
          UPDATE analyses
             SET status = CASE WHEN status = $2 THEN $3 ELSE status END, updated_at = ${NOW_MS()}
           WHERE id = $1
-          RETURNING id
+          RETURNING id, user_id
        ), run AS (
          INSERT INTO stage_runs (analysis_id, stage_index, stage, label, kind, round, aggregate, note)
          SELECT touched.id, $4, $5, $6, $7, $8, $9::jsonb, $10
@@ -90,10 +104,13 @@ export class StageRunsRepository {
                 output_tokens integer, finish_reason text, cached_input_tokens integer, reasoning_tokens integer,
                 cost_usd numeric)
          ON CONFLICT (analysis_id, stage_index, model, sample) DO NOTHING
-         RETURNING 1
+         RETURNING input_tokens, output_tokens, cost_usd
        )
        SELECT (SELECT count(*) FROM touched)::int AS found, (SELECT count(*) FROM run)::int AS runs,
-              (SELECT count(*) FROM inserted)::int AS outputs`,
+              (SELECT count(*) FROM inserted)::int AS outputs, (SELECT user_id FROM touched) AS user_id,
+              (SELECT coalesce(sum(input_tokens), 0) FROM inserted)::bigint AS input_tokens,
+              (SELECT coalesce(sum(output_tokens), 0) FROM inserted)::bigint AS output_tokens,
+              (SELECT coalesce(sum(cost_usd), 0) FROM inserted)::float8 AS cost_usd`,
       [
         analysisId,
         AnalysisStatus.Queued,
@@ -110,6 +127,15 @@ export class StageRunsRepository {
     );
     const [counts] = result;
     if (!counts || counts.found === 0) return null;
-    return { runInserted: counts.runs > 0, outputsInserted: counts.outputs };
+    return {
+      runInserted: counts.runs > 0,
+      outputsInserted: counts.outputs,
+      userId: counts.user_id,
+      inserted: {
+        inputTokens: Number(counts.input_tokens),
+        outputTokens: Number(counts.output_tokens),
+        costUsd: counts.cost_usd,
+      },
+    };
   }
 }

@@ -1,7 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type ModelCallResult, OutputStatus, type StageRecordJob } from '@ultra/contracts';
+import { addUsage, APP_CONFIG, REDIS } from '@ultra/platform';
+import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
-import { type NewStageOutput, StageRunsRepository } from '../analyses/stage-runs.repository';
+import { type NewStageOutput, type RecordedRun, StageRunsRepository } from '../analyses/stage-runs.repository';
+import type { ResultsConfig } from '../config/results.config';
 import { UnknownAnalysisError } from './job-failures';
 import { validRecord } from './valid-records';
 
@@ -15,6 +18,8 @@ export class StageRecordService {
   constructor(
     private readonly repository: StageRunsRepository,
     private readonly logger: PinoLogger,
+    @Inject(APP_CONFIG) private readonly config: ResultsConfig,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {
     logger.setContext(StageRecordService.name);
   }
@@ -34,6 +39,7 @@ export class StageRecordService {
     });
     // Retrying cannot create the analysis: the gateway creates it before the orchestrator ever sees it.
     if (recorded === null) throw new UnknownAnalysisError(job.analysisId);
+    await this.countUsage(recorded);
     const failed = job.outputs.filter((o) => o.status === OutputStatus.Failed).length;
     this.logger.info(
       {
@@ -50,6 +56,17 @@ export class StageRecordService {
       recorded.runInserted && recorded.outputsInserted === outputs.length
         ? 'stage recorded'
         : 'stage recorded again; stored rows kept',
+    );
+  }
+
+  /**
+   * Adds what the newly stored outputs used to their owner's day (the gateway's daily budget reads it). Only rows
+   * inserted now count, so a re-delivered record adds nothing; a crash between the insert and this loses the
+   * stage's amounts from the counter (the spend is under-counted, never doubled).
+   */
+  private async countUsage({ userId, inserted }: RecordedRun): Promise<void> {
+    await addUsage(this.redis, this.config.QUEUE_PREFIX, userId, inserted).catch((error: unknown) =>
+      this.logger.warn({ err: error, userId }, 'usage not counted: Redis failed'),
     );
   }
 }

@@ -8,7 +8,15 @@ import { TestStack } from '../support/stack';
 const RUNS = 5_000;
 const CONCURRENCY = 8;
 // FUZZ_SEED reproduces a failed run: the failure message prints the seed it used.
-const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31;
+// A fixed default keeps CI repeatable; FUZZ_SEED=random explores new inputs.
+const SEED =
+  process.env.FUZZ_SEED === 'random'
+    ? Date.now() % 2 ** 31
+    : process.env.FUZZ_SEED
+      ? Number(process.env.FUZZ_SEED)
+      : 20_261_130;
+/** The gateway's JSON body limit (BODY_LIMIT_BYTES default): past it the server may answer 413 and close at once. */
+const BODY_LIMIT_BYTES = 1_048_576;
 
 /** What is wrong with an answer: a 5xx, or an error that is not `{error:{code,message}}` with a request id. */
 function problemOf(answer: FuzzAnswer, method: string): string | undefined {
@@ -79,7 +87,12 @@ describe('security: fuzzing every documented route with malformed requests', () 
           statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
           problem = problemOf(answer, fuzz.method);
         } catch (error) {
-          problem = `no answer: ${(error as Error).message}`;
+          const code = (error as NodeJS.ErrnoException).code;
+          // A server that refuses a body over its limit answers 413 and closes while the client is still writing;
+          // the client's write may then fail before it reads the answer. Any other lost answer is a problem.
+          const refusedBody =
+            (code === 'EPIPE' || code === 'ECONNRESET') && (fuzz.body?.length ?? 0) > BODY_LIMIT_BYTES;
+          if (!refusedBody) problem = `no answer: ${(error as Error).message}`;
         }
         if (!problem) continue;
         const kind = (problems[`${fuzz.method === 'HEAD' ? 'HEAD: ' : ''}${problem}`] ??= { count: 0, examples: [] });

@@ -17,6 +17,7 @@ import { freePort } from '../../support/ports';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UNLIMITED_TIERS } from '../../support/test-tiers';
 
 export const ANALYSES = 100;
 export const PATTERN = 'critique';
@@ -119,6 +120,8 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioOutcome> 
         DATABASE_URL: '',
         WORKERS: String(spec.workers),
         JWT_SECRET: 'chaos-secret-of-sufficient-length-0123456789',
+        // The load is one client far faster than a person; limits are not what these scenarios test.
+        TIERS: UNLIMITED_TIERS,
         LOG_LEVEL: 'info',
         NODE_ENV: 'test',
       });

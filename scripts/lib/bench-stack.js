@@ -102,6 +102,10 @@ async function startBenchStack({ workers, env: extraEnv, log }) {
     RESULTS_PORT: String(resultsPort),
     RESULTS_URL: `http://127.0.0.1:${resultsPort}`,
     JWT_SECRET: randomBytes(32).toString('hex'),
+    // One client submitting hundreds of analyses a second: the bench measures Ultra, not the tier limits.
+    TIERS: JSON.stringify({
+      free: { requestsPerMinute: 1_000_000, analysesPerMinute: 1_000_000, dailyBudgetUsd: 1_000_000 },
+    }),
     LOG_LEVEL: 'info',
     ...extraEnv,
   };

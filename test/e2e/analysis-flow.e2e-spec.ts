@@ -72,6 +72,7 @@ describe('analysis flow across gateway → orchestrator → provider-workers →
       stage: 'ultra',
       text: done.stages[4].outputs[0].text,
       agreement: done.stages[2].aggregate,
+      finishReason: 'stop',
     });
     expect(done.usage).toEqual({
       inputTokens: outputs.reduce((n, o) => n + o.usage.inputTokens, 0),

@@ -7,6 +7,7 @@ import { AuditModule } from './audit/audit.module';
 import { EventsModule } from './events/events.module';
 import { AuthModule } from './auth/auth.module';
 import { CatalogModule } from './catalog/catalog.module';
+import { CompatModule } from './compat/compat.module';
 import { DocumentsModule } from './documents/documents.module';
 import { type GatewayConfig, REDIS_COMMAND_TIMEOUT_MS, SERVICE_NAME } from './config/gateway.config';
 import { EstimateModule } from './estimate/estimate.module';
@@ -18,6 +19,7 @@ import { gatewayDatabase } from './migrations/gateway-database';
 import { PatternsModule } from './patterns/patterns.module';
 import { ProviderKeysModule } from './provider-keys/provider-keys.module';
 import { ThreadsModule } from './threads/threads.module';
+import { UserDefaultsModule } from './user-defaults/user-defaults.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /**
@@ -50,6 +52,8 @@ export class AppModule {
         ThreadsModule,
         WebhooksModule,
         ProviderKeysModule,
+        UserDefaultsModule,
+        CompatModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };

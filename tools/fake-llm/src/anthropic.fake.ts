@@ -2,7 +2,6 @@ import type { ServerResponse } from 'node:http';
 import {
   DEFAULT_USAGE,
   type FakeReply,
-  type FakeUsage,
   FakeVendorServer,
   type RecordedRequest,
   chunksOf,
@@ -12,6 +11,8 @@ import {
   startSse,
   textOf,
 } from './fake-server';
+import { argumentPieces, type FakeToolCall, toolCallsFor } from './fake-tools';
+import { endsWithToolResult, errorType, inputUsage, messageStart, offeredTools, outputUsage } from './anthropic-wire';
 
 /** The request fields the fake reads; everything else the SDK sends is only recorded. */
 interface MessagesRequest {
@@ -19,6 +20,7 @@ interface MessagesRequest {
   max_tokens?: unknown;
   messages?: unknown;
   stream?: unknown;
+  tools?: unknown;
 }
 
 /**
@@ -27,32 +29,6 @@ interface MessagesRequest {
  */
 const SAMPLING_PARAMS = ['temperature', 'top_p', 'top_k'] as const;
 const VERSIONS_WITHOUT_SAMPLING = new Set(['2026-10-21']);
-
-/** The `error.type` Anthropic puts in its error body for a status. */
-function errorType(status: number): string {
-  switch (status) {
-    case 400:
-      return 'invalid_request_error';
-    case 401:
-      return 'authentication_error';
-    case 402:
-      return 'billing_error';
-    case 403:
-      return 'permission_error';
-    case 404:
-      return 'not_found_error';
-    case 413:
-      return 'request_too_large';
-    case 429:
-      return 'rate_limit_error';
-    case 504:
-      return 'timeout_error';
-    case 529:
-      return 'overloaded_error';
-    default:
-      return status >= 500 ? 'api_error' : 'invalid_request_error';
-  }
-}
 
 /**
  * Anthropic's Messages API (`POST /v1/messages`): a `message` object, or named SSE events from `message_start`
@@ -82,12 +58,24 @@ export class FakeAnthropicServer extends FakeVendorServer {
       return this.sendError(res, reply.status, message, requestId, reply.retryAfterSeconds);
     }
     const id = `msg_fake${this.sequence}`;
-    if (body.stream === true) return this.stream(res, reply, id, model);
+    const calls = toolCallsFor(reply.toolCalls, offeredTools(body), endsWithToolResult(body.messages as unknown[]));
+    const toolUses = calls?.map((call, i) => ({ id: `toolu_fake${this.sequence}_${i}`, ...call }));
+    if (body.stream === true) {
+      return toolUses ? this.streamToolUse(res, reply, id, model, toolUses) : this.stream(res, reply, id, model);
+    }
     const usage = reply.usage ?? DEFAULT_USAGE;
     sendJson(res, 200, {
       ...messageStart(id, model),
-      content: [{ type: 'text', text: textOf(reply, this.fallback(model)), citations: null }],
-      stop_reason: reply.finishReason ?? 'end_turn',
+      content: toolUses
+        ? toolUses.map(({ id: useId, name, arguments: args }) => ({
+            type: 'tool_use',
+            id: useId,
+            name,
+            input: JSON.parse(args) as unknown,
+            caller: { type: 'direct' },
+          }))
+        : [{ type: 'text', text: textOf(reply, this.fallback(model)), citations: null }],
+      stop_reason: reply.finishReason ?? (toolUses ? 'tool_use' : 'end_turn'),
       usage: { ...inputUsage(usage), ...outputUsage(usage), service_tier: 'standard' },
     });
   }
@@ -168,6 +156,50 @@ export class FakeAnthropicServer extends FakeVendorServer {
     res.end();
   }
 
+  /**
+   * A streamed tool-use turn as the API sends it: per call a `content_block_start` with the `tool_use` block (empty
+   * input), `input_json_delta` pieces of its JSON, `content_block_stop`; then `stop_reason: tool_use`.
+   */
+  private streamToolUse(
+    res: ServerResponse,
+    reply: FakeReply,
+    id: string,
+    model: string,
+    toolUses: (FakeToolCall & { id: string })[],
+  ): void {
+    const usage = reply.usage ?? DEFAULT_USAGE;
+    startSse(res);
+    const start = { ...messageStart(id, model), content: [], stop_reason: null };
+    const startUsage = { ...inputUsage(usage), output_tokens: 1, service_tier: 'standard' };
+    sendSse(res, { type: 'message_start', message: { ...start, usage: startUsage } }, 'message_start');
+    toolUses.forEach(({ id: useId, name, arguments: args }, index) => {
+      const block = { type: 'tool_use', id: useId, name, input: {}, caller: { type: 'direct' } };
+      sendSse(res, { type: 'content_block_start', index, content_block: block }, 'content_block_start');
+      for (const partial of argumentPieces(args)) {
+        const delta = {
+          type: 'content_block_delta',
+          index,
+          delta: { type: 'input_json_delta', partial_json: partial },
+        };
+        sendSse(res, delta, 'content_block_delta');
+      }
+      sendSse(res, { type: 'content_block_stop', index }, 'content_block_stop');
+    });
+    const final = {
+      stop_reason: reply.finishReason ?? 'tool_use',
+      stop_sequence: null,
+      stop_details: null,
+      container: null,
+    };
+    sendSse(
+      res,
+      { type: 'message_delta', delta: final, usage: { ...inputUsage(usage), ...outputUsage(usage) } },
+      'message_delta',
+    );
+    sendSse(res, { type: 'message_stop' }, 'message_stop');
+    res.end();
+  }
+
   private sendError(
     res: ServerResponse,
     status: number,
@@ -185,28 +217,4 @@ export class FakeAnthropicServer extends FakeVendorServer {
   private fallback(model: string): string {
     return `${this.vendor} fake answer from ${model}.`;
   }
-}
-
-/** The fields a `message` object shares between the JSON answer and the stream's `message_start`. */
-function messageStart(id: string, model: string) {
-  return { id, type: 'message', role: 'assistant', model, stop_sequence: null, stop_details: null, container: null };
-}
-
-/**
- * Anthropic counts cached prompt tokens apart from `input_tokens` (which are only the uncached ones), while a
- * `FakeUsage` counts the whole prompt in `inputTokens`, the cached part included.
- */
-function inputUsage(usage: FakeUsage) {
-  const cached = usage.cachedInputTokens ?? 0;
-  return {
-    input_tokens: Math.max(0, usage.inputTokens - cached),
-    cache_creation_input_tokens: 0,
-    cache_read_input_tokens: cached,
-  };
-}
-
-/** Thinking tokens are part of `output_tokens`; the API details them only when the model reasoned. */
-function outputUsage(usage: FakeUsage) {
-  const details = usage.reasoningTokens === undefined ? null : { thinking_tokens: usage.reasoningTokens };
-  return { output_tokens: usage.outputTokens, output_tokens_details: details };
 }

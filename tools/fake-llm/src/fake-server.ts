@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FakeToolCall } from './fake-tools';
 
 /** Usage a fake reports, in the vendor's own fields. */
 export interface FakeUsage {
@@ -33,6 +34,11 @@ export interface FakeReply {
   malformed?: boolean;
   /** Leave usage out entirely, as some OpenAI-compatible servers do. */
   omitUsage?: boolean;
+  /**
+   * With tools in the request: these calls instead of the default (the first tool); false answers in text. The
+   * default answers a request that ends with a tool's result in text too (see fake-tools.ts).
+   */
+  toolCalls?: FakeToolCall[] | false;
 }
 
 export interface RecordedRequest {
@@ -75,6 +81,14 @@ export abstract class FakeVendorServer {
   replyOnce(rule: ReplyRule | FakeReply): this {
     this.onceRules.push(typeof rule === 'function' ? rule : () => rule);
     return this;
+  }
+
+  /** The requests that offered tools, in order: what tests read to check tools and tool turns reached the vendor. */
+  get toolRequests(): RecordedRequest[] {
+    return this.requests.filter((r) => {
+      const body = r.body as { tools?: unknown } | undefined;
+      return Array.isArray(body?.tools) && body.tools.length > 0;
+    });
   }
 
   reset(): void {

@@ -12,6 +12,7 @@ import {
   startSse,
   textOf,
 } from './fake-server';
+import { endsWithToolMessage, type FakeToolCall, openAiStyleTools, toolCallsFor } from './fake-tools';
 
 /** Mistral's usage object; the details objects appear only when the API has something to report in them. */
 interface MistralUsage {
@@ -67,7 +68,8 @@ export class FakeMistralServer extends FakeVendorServer {
       return sendError(res, reply.status, reply.errorMessage ?? `Fake Mistral error ${reply.status}`, headers);
     }
     const fallback = `${this.vendor} fake answer from ${model}.`;
-    if (fields.stream === true) return streamReply(res, model, reply, fallback);
+    const calls = toolCallsFor(reply.toolCalls, openAiStyleTools(fields), endsWithToolMessage(fields.messages));
+    if (fields.stream === true) return streamReply(res, model, reply, fallback, calls);
     sendJson(res, 200, {
       id: completionId(),
       object: 'chat.completion',
@@ -76,8 +78,13 @@ export class FakeMistralServer extends FakeVendorServer {
       choices: [
         {
           index: 0,
-          message: { role: 'assistant', content: textOf(reply, fallback), tool_calls: null, prefix: false },
-          finish_reason: reply.finishReason ?? 'stop',
+          message: {
+            role: 'assistant',
+            content: calls ? '' : textOf(reply, fallback),
+            tool_calls: calls ? mistralCalls(calls) : null,
+            prefix: false,
+          },
+          finish_reason: reply.finishReason ?? (calls ? 'tool_calls' : 'stop'),
         },
       ],
       usage: usageOf(reply.usage ?? DEFAULT_USAGE),
@@ -89,10 +96,16 @@ export class FakeMistralServer extends FakeVendorServer {
  * The SSE stream the API sends: a first chunk with the role, one chunk per text piece, then a final chunk with the
  * finish reason and the usage, and `[DONE]`.
  */
-async function streamReply(res: ServerResponse, model: string, reply: FakeReply, fallback: string): Promise<void> {
+async function streamReply(
+  res: ServerResponse,
+  model: string,
+  reply: FakeReply,
+  fallback: string,
+  calls?: FakeToolCall[],
+): Promise<void> {
   const id = completionId();
   const created = nowSeconds();
-  const chunk = (delta: Record<string, string>, finishReason: string | null, usage?: MistralUsage) => ({
+  const chunk = (delta: Record<string, unknown>, finishReason: string | null, usage?: MistralUsage) => ({
     id,
     object: 'chat.completion.chunk',
     created,
@@ -101,13 +114,16 @@ async function streamReply(res: ServerResponse, model: string, reply: FakeReply,
     ...(usage && { usage }),
   });
   const events: unknown[] = [chunk({ role: 'assistant', content: '' }, null)];
-  chunksOf(reply, fallback).forEach((piece, i) => {
+  // Mistral streams each tool call whole, in one delta, rather than in argument pieces.
+  if (calls) events.push(chunk({ content: '', tool_calls: mistralCalls(calls) }, null));
+  (calls ? [] : chunksOf(reply, fallback)).forEach((piece, i) => {
     events.push(chunk({ content: piece }, null));
     // One event the client cannot parse, in the middle of an otherwise well-formed stream.
     if (reply.malformed && i === 0) events.push('{"id": "broken", "choices": [');
   });
   if (!reply.cutOff) {
-    events.push(chunk({ content: '' }, reply.finishReason ?? 'stop', usageOf(reply.usage ?? DEFAULT_USAGE)));
+    const finish = reply.finishReason ?? (calls ? 'tool_calls' : 'stop');
+    events.push(chunk({ content: '' }, finish, usageOf(reply.usage ?? DEFAULT_USAGE)));
     events.push('[DONE]');
   }
 
@@ -162,4 +178,14 @@ function completionId(): string {
 
 function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
+}
+
+/** Calls in Mistral's wire shape: nine-character alphanumeric ids, as its API requires of them. */
+function mistralCalls(calls: FakeToolCall[]) {
+  return calls.map((call, index) => ({
+    id: `fake${String(index).padStart(5, '0')}`,
+    type: 'function',
+    function: { name: call.name, arguments: call.arguments },
+    index,
+  }));
 }

@@ -11,6 +11,7 @@ import {
   startSse,
   textOf,
 } from './fake-server';
+import { argumentPieces, endsWithToolMessage, type FakeToolCall, openAiStyleTools, toolCallsFor } from './fake-tools';
 
 /** The request fields the fake reads; everything else the SDK sends is only recorded. */
 interface ChatCompletionRequest {
@@ -18,6 +19,7 @@ interface ChatCompletionRequest {
   messages?: unknown;
   stream?: unknown;
   stream_options?: { include_usage?: unknown } | null;
+  tools?: unknown;
 }
 
 // The SDK appends /chat/completions to its base URL, so a base URL with or without /v1 both reach the fake.
@@ -114,23 +116,46 @@ export class FakeOpenAiServer extends FakeVendorServer {
       system_fingerprint: 'fp_fake',
     };
     const fallback = `${this.vendor} fake answer from ${model}.`;
+    const calls = toolCallsFor(reply.toolCalls, openAiStyleTools(body), endsWithToolMessage(body.messages));
+    const toolCalls = calls?.map((call, i) => ({ id: `call_fake${this.sequence}_${i}`, ...call }));
     if (body.stream === true) {
+      if (toolCalls) return this.streamToolCalls(res, reply, head, toolCalls, body.stream_options?.include_usage);
       await this.stream(res, reply, head, fallback, body.stream_options?.include_usage === true);
     } else {
-      this.complete(res, reply, head, fallback);
+      this.complete(res, reply, head, fallback, toolCalls);
     }
   }
 
-  private complete(res: ServerResponse, reply: FakeReply, head: object, fallback: string): void {
+  private complete(
+    res: ServerResponse,
+    reply: FakeReply,
+    head: object,
+    fallback: string,
+    toolCalls?: (FakeToolCall & { id: string })[],
+  ): void {
+    // A turn that only calls tools has `content: null` and `tool_calls`, and stops for `tool_calls`.
+    const message = toolCalls
+      ? {
+          role: 'assistant',
+          content: null,
+          tool_calls: toolCalls.map(({ id, name, arguments: args }) => ({
+            id,
+            type: 'function',
+            function: { name, arguments: args },
+          })),
+          refusal: null,
+          annotations: [],
+        }
+      : { role: 'assistant', content: textOf(reply, fallback), refusal: null, annotations: [] };
     const completion = JSON.stringify({
       ...head,
       object: 'chat.completion',
       choices: [
         {
           index: 0,
-          message: { role: 'assistant', content: textOf(reply, fallback), refusal: null, annotations: [] },
+          message,
           logprobs: null,
-          finish_reason: reply.finishReason ?? 'stop',
+          finish_reason: reply.finishReason ?? (toolCalls ? 'tool_calls' : 'stop'),
         },
       ],
       ...(!reply.omitUsage && { usage: usageOf(reply.usage ?? DEFAULT_USAGE) }),
@@ -182,6 +207,38 @@ export class FakeOpenAiServer extends FakeVendorServer {
     }
     sendSse(res, chunk([choice({}, reply.finishReason ?? 'stop')]));
     if (includeUsage && !reply.omitUsage) sendSse(res, chunk([], usageOf(reply.usage ?? DEFAULT_USAGE)));
+    sendSse(res, '[DONE]');
+    res.end();
+  }
+
+  /**
+   * A streamed tool-calling turn as OpenAI sends it: each call's first `delta.tool_calls` entry carries its index,
+   * id, type and name with empty arguments, then pieces of the arguments follow under the same index; the last
+   * chunk stops for `tool_calls`.
+   */
+  private streamToolCalls(
+    res: ServerResponse,
+    reply: FakeReply,
+    head: object,
+    toolCalls: (FakeToolCall & { id: string })[],
+    includeUsage: unknown,
+  ): void {
+    const chunk = (delta: object, finishReason: string | null = null, usage: unknown = null) => ({
+      ...head,
+      object: 'chat.completion.chunk',
+      choices: usage ? [] : [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+      ...(includeUsage === true && { usage }),
+    });
+    startSse(res);
+    sendSse(res, chunk({ role: 'assistant', content: null, refusal: null }));
+    toolCalls.forEach(({ id, name, arguments: args }, index) => {
+      const start = { index, id, type: 'function', function: { name, arguments: '' } };
+      sendSse(res, chunk({ tool_calls: [start] }));
+      for (const piece of argumentPieces(args))
+        sendSse(res, chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+    });
+    sendSse(res, chunk({}, reply.finishReason ?? 'tool_calls'));
+    if (includeUsage === true && !reply.omitUsage) sendSse(res, chunk({}, null, usageOf(reply.usage ?? DEFAULT_USAGE)));
     sendSse(res, '[DONE]');
     res.end();
   }

@@ -5,6 +5,7 @@ import type { ModelId } from '../models/model-id';
 import type { PatternId } from '../patterns/pattern-spec';
 import type { StageName } from '../patterns/patterns';
 import type { AnalysisOptions, HistoryExchange, OutputError, StageRun, Usage } from '../queues/job-payloads';
+import type { ToolCall } from '../queues/tools';
 import { callbackUrlSchema, type WebhookDeliveryView } from '../webhooks/webhooks';
 
 export const MAX_MODELS_PER_ANALYSIS = 8;
@@ -83,6 +84,8 @@ export interface OutputView {
   fallbackReason?: string;
   /** Characters replaced by U+FFFD because they were not valid Unicode (lone surrogates, NUL). */
   repairedChars?: number;
+  /** The tool calls the model asked for (direct analyses with tools); its text may then be empty. */
+  toolCalls?: ToolCall[];
   error?: OutputError;
   latencyMs: number;
   usage: Usage;
@@ -135,6 +138,10 @@ export interface AnalysisResult {
   text: string;
   /** The stage whose output is the answer (for cascade: which path ran). */
   stage: StageName;
+  /** The answering output's tool calls (direct analyses with tools); absent when it called none. */
+  toolCalls?: ToolCall[];
+  /** Why the answering output stopped, as its provider said (`stop`, `length`, `tool_calls`…). */
+  finishReason?: string;
   [data: string]: unknown;
 }
 

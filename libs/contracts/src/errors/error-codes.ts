@@ -58,6 +58,13 @@ export const ApiErrorCode = {
   IdempotencyConflict: 'idempotency_conflict',
   /** A request with the same Idempotency-Key is still being answered (409); retry it to get that answer. */
   IdempotencyInProgress: 'idempotency_in_progress',
+  /**
+   * A compatible-API call whose analysis failed (every model failed, timed out, was cancelled): 502, with the
+   * analysis' own code and message (which name each model and category) in details.
+   */
+  AnalysisFailed: 'analysis_failed',
+  /** A field of the OpenAI/Anthropic-compatible API that Ultra cannot honour for this model (400). */
+  UnsupportedParameter: 'unsupported_parameter',
   PayloadTooLarge: 'payload_too_large',
   /** An uploaded document that is neither UTF-8 text nor a readable PDF (415). */
   UnsupportedMediaType: 'unsupported_media_type',

@@ -4,6 +4,7 @@ import type { OutputStatus, StageStatus } from '../analyses/status';
 import type { ModelId } from '../models/model-id';
 import type { StageName } from '../patterns/patterns';
 import type { OutputError, Usage } from '../queues/job-payloads';
+import type { ToolCall } from '../queues/tools';
 
 /**
  * What `GET /api/analyses/:id/events` (SSE) relays, in this order per stage run: stage.started, the outputs'
@@ -54,7 +55,13 @@ export type PushEvent = Stamped &
     | { type: typeof PushEventType.AnalysisStarted }
     | ({ type: typeof PushEventType.StageStarted; calls: { model: ModelId; sample: number }[] } & StageRef)
     | ({ type: typeof PushEventType.OutputDelta; text: string } & OutputRef)
-    | ({ type: typeof PushEventType.OutputCompleted; usage?: Usage } & OutputRef)
+    | ({
+        type: typeof PushEventType.OutputCompleted;
+        usage?: Usage;
+        /** The tool calls the model asked for (calls made with tools), and why it stopped. */
+        toolCalls?: ToolCall[];
+        finishReason?: string | null;
+      } & OutputRef)
     | ({ type: typeof PushEventType.OutputFailed } & OutputRef & OutputError)
     | ({ type: typeof PushEventType.OutputRetrying } & OutputRef & Partial<OutputError>)
     | ({
@@ -195,7 +202,13 @@ export function pushEventsFromView(view: AnalysisView): { id: string; event: Pus
               category: output.error?.category ?? 'internal',
               message: output.error?.message ?? `${output.model} failed`,
             }
-          : { type: PushEventType.OutputCompleted, analysisId, ...out, usage: output.usage },
+          : {
+              type: PushEventType.OutputCompleted,
+              analysisId,
+              ...out,
+              usage: output.usage,
+              ...(output.toolCalls && { toolCalls: output.toolCalls }),
+            },
       );
     }
     if (stage.aggregate) {

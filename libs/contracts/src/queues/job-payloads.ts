@@ -3,6 +3,7 @@ import { analysisDocumentSchema, MAX_DOCUMENTS_PER_ANALYSIS } from '../documents
 import { errorCategorySchema } from '../errors/error-codes';
 import { modelIdSchema } from '../models/model-id';
 import { outputSpecSchema, patternIdSchema, patternSpecSchema, stageIdSchema } from '../patterns/pattern-spec';
+import { MAX_TOOLS, toolCallSchema, toolChoiceSchema, toolDefinitionSchema } from './tools';
 
 /**
  * Bumped when a payload changes incompatibly; consumers reject versions they do not know. 2: patterns as data
@@ -47,6 +48,9 @@ export const runOutputSchema = z.object({
   dataError: z.string().nullable().optional(),
   /** The failure's category, for analysis errors that name each model's cause. */
   category: z.string().nullable().optional(),
+  /** The tool calls the model asked for (direct analyses with tools), and why it stopped: the result carries them. */
+  toolCalls: z.array(toolCallSchema).max(MAX_TOOLS).optional(),
+  finishReason: z.string().max(100).nullable().optional(),
 });
 export type RunOutput = z.infer<typeof runOutputSchema>;
 
@@ -66,11 +70,26 @@ export type StageRun = z.infer<typeof stageRunSchema>;
 
 /** One earlier exchange of a thread: its question and final answer (null when that analysis failed). */
 export const historyExchangeSchema = z.object({
-  analysisId: z.uuid(),
+  /** The analysis that answered; absent for turns a client sent itself (the OpenAI/Anthropic-compatible API). */
+  analysisId: z.uuid().optional(),
   prompt: z.string(),
   answer: z.string().nullable(),
 });
 export type HistoryExchange = z.infer<typeof historyExchangeSchema>;
+
+/**
+ * One message of a call. `tool` messages and `toolCalls` occur only in a client's own conversation passed through
+ * to a `direct` call (see AnalysisSpec.conversation).
+ */
+export const chatMessageSchema = z.object({
+  role: z.enum(['system', 'user', 'assistant', 'tool']),
+  content: z.string(),
+  /** An assistant turn's tool calls. */
+  toolCalls: z.array(toolCallSchema).max(MAX_TOOLS).optional(),
+  /** A tool message: the call it answers. */
+  toolCallId: z.string().min(1).max(200).optional(),
+});
+export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
 export const analysisSpecSchema = z.object({
   prompt: z.string().min(1),
@@ -92,6 +111,20 @@ export const analysisSpecSchema = z.object({
   historyOmitted: z.number().int().min(0).optional(),
   /** Who started the analysis: their own provider keys (BYOK) answer their calls before the server's. */
   userId: z.uuid().optional(),
+  /**
+   * The caller's own instructions (the system messages of the OpenAI/Anthropic-compatible API): every call of
+   * the analysis gets them in its system message, after the stage's own.
+   */
+  system: z.string().optional(),
+  /**
+   * The conversation as the client sent it (compatible API), ending with the question (or a tool's answer): a
+   * stage whose user prompt is exactly `{{question}}` sends it as real turns instead of the rendered question;
+   * the other stages see it as `history`.
+   */
+  conversation: z.array(chatMessageSchema).optional(),
+  /** Tools the model may call (`direct` only; passed through to the provider). */
+  tools: z.array(toolDefinitionSchema).max(MAX_TOOLS).optional(),
+  toolChoice: toolChoiceSchema.optional(),
 });
 export type AnalysisSpec = z.infer<typeof analysisSpecSchema>;
 
@@ -106,12 +139,6 @@ export const usageSchema = z.object({
   costUsd: z.number().min(0).optional(),
 });
 export type Usage = z.infer<typeof usageSchema>;
-
-export const chatMessageSchema = z.object({
-  role: z.enum(['system', 'user', 'assistant']),
-  content: z.string(),
-});
-export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
 /** analyses queue: the gateway asks the orchestrator to run an analysis. */
 export const analysisStartJob = z.object({ ...envelope, spec: analysisSpecSchema });
@@ -148,6 +175,9 @@ export const modelCallJob = z.object({
       keyScope: z.string().min(1).max(200).optional(),
       /** The analysis' user: the worker looks up their own key for the provider (never carried here). */
       userId: z.uuid().optional(),
+      /** Tools the model may call, passed through to the provider (direct analyses only). */
+      tools: z.array(toolDefinitionSchema).max(MAX_TOOLS).optional(),
+      toolChoice: toolChoiceSchema.optional(),
     })
     .default({}),
 });
@@ -179,6 +209,8 @@ export const modelCallResultSchema = z.object({
   cached: z.boolean().optional(),
   /** Characters of the text that were not valid Unicode (lone surrogates, NUL) and were replaced by U+FFFD. */
   repairedChars: z.number().int().min(0).optional(),
+  /** The tool calls the model asked for (calls made with tools); the text may then be empty. */
+  toolCalls: z.array(toolCallSchema).max(MAX_TOOLS).optional(),
 });
 export type ModelCallResult = z.infer<typeof modelCallResultSchema>;
 
@@ -244,6 +276,10 @@ export const analysisFinishJob = z.object({
       text: z.string(),
       /** Named data of the pattern's result spec: ranking, agreement, votes, verdicts… */
       data: jsonObjectSchema.default({}),
+      /** The answering output's tool calls (direct analyses with tools). */
+      toolCalls: z.array(toolCallSchema).max(MAX_TOOLS).optional(),
+      /** Why the answering output stopped, as its provider said (`stop`, `length`, `tool_calls`…). */
+      finishReason: z.string().max(100).nullable().optional(),
     })
     .nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),

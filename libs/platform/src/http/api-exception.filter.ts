@@ -104,6 +104,15 @@ export class ApiExceptionFilter implements ExceptionFilter {
       this.logger.error(`unhandled error: ${detail}`);
     }
     const response: unknown = host.switchToHttp().getResponse();
-    this.adapterHost.httpAdapter.reply(response, body, status);
+    const rendered = this.render({ status, body }, host);
+    this.adapterHost.httpAdapter.reply(response, rendered.body, rendered.status);
+  }
+
+  /** The answer as sent; routes that speak another API's error dialect (the compatible API) override it. */
+  protected render(
+    error: Pick<HttpErrorResponse, 'status' | 'body'>,
+    _host: ArgumentsHost,
+  ): { status: number; body: unknown } {
+    return error;
   }
 }

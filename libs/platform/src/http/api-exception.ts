@@ -24,6 +24,7 @@ export const statusOfCode = {
   unknown_document: 400,
   invalid_pattern: 400,
   budget_exceeded: 400,
+  unsupported_parameter: 400,
   unauthorized: 401,
   invalid_credentials: 401,
   account_disabled: 401,
@@ -49,6 +50,7 @@ export const statusOfCode = {
   budget_exhausted: 402,
   rate_limited: 429,
   internal_error: 500,
+  analysis_failed: 502,
   service_unavailable: 503,
 } as const satisfies Record<HttpErrorCode, number>;
 

@@ -34,6 +34,6 @@ import { ResultsClient } from './results.client';
     AnalysisJobsProducer,
   ],
   // Follow-ups launch analyses the same way, and threads read them from results.
-  exports: [AnalysesService, ResultsClient],
+  exports: [AnalysesService, ResultsClient, AnalysisCancelService],
 })
 export class AnalysesModule {}

@@ -11,6 +11,7 @@ import {
   type ModelInfo,
   type PatternSpec,
   paramValues,
+  patternIdSchema,
 } from '@ultra/contracts';
 import { APP_CONFIG } from '@ultra/platform';
 import type { z } from 'zod';
@@ -20,7 +21,7 @@ import { CatalogService } from '../catalog/catalog.service';
 import { ModelPreflight } from '../catalog/model-preflight.service';
 import { summaryOf } from '../common/zod-validation.pipe';
 import { DocumentSelectionService } from '../documents/document-selection.service';
-import { PatternRegistry } from '../patterns/pattern-registry';
+import { PatternRegistry, type ResolvedPattern } from '../patterns/pattern-registry';
 import { CallbackUrlValidator } from '../webhooks/callback-url.validator';
 
 type Issue = z.ZodError['issues'][number];
@@ -139,19 +140,8 @@ export class AnalysisRequestValidator {
     if (!parsed.success || problems.length) throw new ValidationFailedException(summaryOf(problems), problems);
     const { prompt, models, ultraModel = models[0], pattern = DEFAULT_PATTERN, maxCostUsd, cache } = parsed.data;
     await this.checkModels(models, userId);
-    if (ultraModel === undefined || !models.includes(ultraModel)) {
-      fail(ApiErrorCode.ValidationFailed, [
-        { path: 'ultraModel', message: `ultraModel ${quote(ultraModel)} is not among models (${quoted(models)})` },
-      ]);
-    }
-    const resolved = await this.patterns.find(pattern, userId);
-    if (!resolved) {
-      const known = (await this.patterns.list(userId)).map((p) => p.spec.id);
-      fail(ApiErrorCode.UnknownPattern, [
-        { path: 'pattern', message: `unknown pattern ${quote(pattern)}; known patterns: ${known.join(', ')}` },
-      ]);
-    }
-    const patternSpec = resolved.spec;
+    this.checkUltraModel(models, ultraModel);
+    const patternSpec = (await this.resolvePattern(pattern, userId)).spec;
     await this.checkModels([], userId, patternSpec);
     const params = this.paramsOf(patternSpec, parsed.data.params, models.length);
     // The top-level `cache` travels with the other per-analysis options, so reruns keep it.
@@ -194,6 +184,22 @@ export class AnalysisRequestValidator {
    * Unknown ones are reported before unusable ones, and need no Redis read.
    */
   async checkModels(models: readonly string[], userId: string, spec?: PatternSpec): Promise<void> {
+    const known = this.knownModels(models, spec);
+    if (!known.length) return;
+    const readiness = await this.preflight.readiness(userId);
+    const unavailable = known.flatMap(({ path, model, by }): Problem[] => {
+      const reason = readiness.unusable(model);
+      const is = by ? ', which is' : ' is';
+      return reason ? [{ path, message: `${by}model ${quote(model.id)}${is} unavailable: ${reason}` }] : [];
+    });
+    if (unavailable.length) fail(ApiErrorCode.ModelUnavailable, unavailable);
+  }
+
+  /**
+   * The models (and those the pattern names) that are in the catalog; 400 unknown_model naming every other one.
+   * Readiness is not looked at: the caller's default panel (user-defaults) may name models whose keys come later.
+   */
+  knownModels(models: readonly string[], spec?: PatternSpec): { path: string; model: ModelInfo; by: string }[] {
     const unknown: Problem[] = [];
     const known: { path: string; model: ModelInfo; by: string }[] = [];
     const named = [
@@ -220,13 +226,30 @@ export class AnalysisRequestValidator {
       }
     }
     if (unknown.length) fail(ApiErrorCode.UnknownModel, unknown);
-    if (!known.length) return;
-    const readiness = await this.preflight.readiness(userId);
-    const unavailable = known.flatMap(({ path, model, by }): Problem[] => {
-      const reason = readiness.unusable(model);
-      const is = by ? ', which is' : ' is';
-      return reason ? [{ path, message: `${by}model ${quote(model.id)}${is} unavailable: ${reason}` }] : [];
-    });
-    if (unavailable.length) fail(ApiErrorCode.ModelUnavailable, unavailable);
+    return known;
+  }
+
+  /** 400 validation_failed unless the ultra model is one of the models. */
+  checkUltraModel(models: readonly string[], ultraModel: string | undefined): asserts ultraModel is string {
+    if (ultraModel === undefined || !models.includes(ultraModel)) {
+      fail(ApiErrorCode.ValidationFailed, [
+        { path: 'ultraModel', message: `ultraModel ${quote(ultraModel)} is not among models (${quoted(models)})` },
+      ]);
+    }
+  }
+
+  /**
+   * The pattern of this id (built-ins, then the caller's own), or 400 unknown_pattern listing the known ones. An id
+   * that is not a slug names no pattern and is not looked up (Postgres cannot hold a NUL in a query parameter).
+   */
+  async resolvePattern(pattern: string, userId: string): Promise<ResolvedPattern> {
+    const resolved = patternIdSchema.safeParse(pattern).success ? await this.patterns.find(pattern, userId) : undefined;
+    if (!resolved) {
+      const known = (await this.patterns.list(userId)).map((p) => p.spec.id);
+      fail(ApiErrorCode.UnknownPattern, [
+        { path: 'pattern', message: `unknown pattern ${quote(pattern)}; known patterns: ${known.join(', ')}` },
+      ]);
+    }
+    return resolved;
   }
 }

@@ -13,6 +13,9 @@ interface CallerRequest {
   user?: AuthUser;
 }
 
+/** Three base64url segments: a JWT's compact form. */
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
 function header(request: CallerRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -36,9 +39,15 @@ export class ApiCredentialsService {
    */
   async authenticate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<CallerRequest>();
-    const bearer = /^Bearer\s+(\S+)$/i.exec(header(request, 'authorization') ?? '')?.[1];
-    // x-api-key wins when both are sent: it can only ever be a key, so it is never mistaken for a session.
-    const key = header(request, 'x-api-key') ?? (bearer && isApiKey(bearer) ? bearer : undefined);
+    const sent = /^Bearer\s+(\S+)$/i.exec(header(request, 'authorization') ?? '')?.[1];
+    const keyHeader = header(request, 'x-api-key');
+    // Anthropic's SDK sends its apiKey as x-api-key: an access token given there (a JWT, never key-shaped) is meant
+    // as the bearer token. Passport reads only Authorization, so the token is put there when that is empty.
+    const tokenInKeyHeader = keyHeader !== undefined && !isApiKey(keyHeader) && JWT_SHAPE.test(keyHeader);
+    if (tokenInKeyHeader && sent === undefined) request.headers.authorization = `Bearer ${keyHeader}`;
+    const bearer = sent ?? (tokenInKeyHeader ? keyHeader : undefined);
+    // Otherwise x-api-key wins when both are sent: it can only ever be a key, so it is never mistaken for a session.
+    const key = (tokenInKeyHeader ? undefined : keyHeader) ?? (bearer && isApiKey(bearer) ? bearer : undefined);
     if (key !== undefined) {
       const user = await this.apiKeys.authenticate(key);
       this.checkScopes(context, user.scopes ?? []);

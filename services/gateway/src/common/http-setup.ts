@@ -1,17 +1,18 @@
+import { RequestMethod } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JSON_MEDIA_TYPE, mediaTypeGuardOf, ValidationFailedException } from '@ultra/platform';
 import type { GatewayConfig } from '../config/gateway.config';
 import { registerDocumentUploads } from '../documents/document-uploads';
 import { registerApiDocs } from '../openapi/api-docs';
 import { parseYaml } from '../patterns/pattern-yaml';
-import { API_PREFIX, YAML_CONTENT_TYPES } from './http-constants';
+import { API_PREFIX, COMPAT_PREFIX, YAML_CONTENT_TYPES } from './http-constants';
 import { registerSecurityHeaders } from './security-headers';
 
 export { API_PREFIX, YAML_CONTENT_TYPES };
 
 /** HTTP settings shared by `main.ts` and the integration tests, so both serve the same routes. */
 export async function configureHttp(app: NestFastifyApplication, config: GatewayConfig): Promise<void> {
-  app.setGlobalPrefix(API_PREFIX);
+  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: `${COMPAT_PREFIX}/{*rest}`, method: RequestMethod.ALL }] });
   // First, so every answer below (errors and Swagger UI included) carries the headers.
   await registerSecurityHeaders(app, config);
   // Every other route with a body takes JSON only (libs/platform media-type-guard).

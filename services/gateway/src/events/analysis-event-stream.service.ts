@@ -18,7 +18,8 @@ import { HEARTBEAT_FRAME, hasEnded, rebuiltEventsAfter, sseFrame } from './sse-f
 const BATCH = 500;
 
 export interface StreamRequest {
-  view: AnalysisView;
+  /** The analysis as stored when the client connected; one just launched is only its id and `queued`. */
+  view: AnalysisView | { id: string; status: 'queued' };
   userId: string;
   requestId: string;
   /** Entries after this one are sent; all when absent. */
@@ -29,9 +30,22 @@ interface OpenStream {
   response: ServerResponse;
   redis: Redis;
   closed: boolean;
+  /** SSE: the response ends with the stream. A consumer of events() answers on it itself. */
+  endsResponse: boolean;
 }
 
 type Entries = [id: string, fields: string[]][];
+
+/** One entry of an analysis' push stream: its id, its JSON as written, and the event parsed. */
+export interface StreamItem {
+  id: string;
+  json: string;
+  event: PushEvent;
+}
+
+function itemsOf(entries: Entries): StreamItem[] {
+  return entries.map(([id, fields]) => ({ id, json: fields[1], event: JSON.parse(fields[1]) as PushEvent }));
+}
 
 /**
  * Relays an analysis' push stream as SSE: replays the entries after Last-Event-ID, then follows with a blocking
@@ -57,16 +71,27 @@ export class AnalysisEventStreamService implements OnModuleDestroy {
   }
 
   async serve(response: ServerResponse, request: StreamRequest): Promise<void> {
-    const redis = new Redis({ ...redisOptionsFromUrl(this.config.REDIS_URL), lazyConnect: true });
-    redis.on('error', () => undefined);
-    const stream: OpenStream = { response, redis, closed: false };
-    this.open.add(stream);
-    // The client went away (or we ended): a blocked XREAD is cut short by the disconnect.
-    response.on('close', () => this.close(stream));
+    const stream = this.openStream(response, true);
     try {
-      await this.relay(stream, request);
+      for await (const item of this.follow(stream, request)) {
+        this.write(stream, item ? sseFrame(item.id, item.json, item.event.type) : HEARTBEAT_FRAME);
+      }
     } catch (error) {
       if (!stream.closed) this.logger.warn(`event stream of ${request.view.id} broke off: ${String(error)}`);
+    } finally {
+      this.close(stream);
+    }
+  }
+
+  /**
+   * The analysis' events for a consumer other than SSE (the compatible API): from the start (or after
+   * lastEventId) until the final event, on a connection of its own, counted against SSE_MAX_STREAMS like an SSE
+   * client. `null` items mark SSE_HEARTBEAT_MS without news. Ends early when `response` closes.
+   */
+  async *events(response: ServerResponse, request: StreamRequest): AsyncGenerator<StreamItem | null> {
+    const stream = this.openStream(response, false);
+    try {
+      yield* this.follow(stream, request);
     } finally {
       this.close(stream);
     }
@@ -76,25 +101,37 @@ export class AnalysisEventStreamService implements OnModuleDestroy {
     for (const stream of this.open) this.close(stream);
   }
 
-  private async relay(stream: OpenStream, request: StreamRequest): Promise<void> {
+  private openStream(response: ServerResponse, endsResponse: boolean): OpenStream {
+    const redis = new Redis({ ...redisOptionsFromUrl(this.config.REDIS_URL), lazyConnect: true });
+    redis.on('error', () => undefined);
+    const stream: OpenStream = { response, redis, closed: false, endsResponse };
+    this.open.add(stream);
+    // The client went away (or we ended): a blocked XREAD is cut short by the disconnect.
+    response.on('close', () => this.close(stream));
+    return stream;
+  }
+
+  private async *follow(stream: OpenStream, request: StreamRequest): AsyncGenerator<StreamItem | null> {
     const { view } = request;
     const key = analysisEventsStream(this.config.QUEUE_PREFIX, view.id);
     const ended = hasEnded(view);
-    if (!(await stream.redis.exists(key)) && ended) {
+    if ('stages' in view && ended && !(await stream.redis.exists(key))) {
       // Expired (or never written): the store tells the whole story, under stable synthetic ids.
       for (const { id, event } of rebuiltEventsAfter(view, request.lastEventId)) {
-        this.write(stream, sseFrame(id, JSON.stringify(event), event.type));
+        yield { id, json: JSON.stringify(event), event };
       }
       return;
     }
-    if (ended) await this.completeStream(view);
+    if ('stages' in view && ended) await this.completeStream(view);
     let cursor = request.lastEventId ?? '0-0';
     // Replay what is there; an ended analysis' stream holds its final event, so nothing is left to wait for.
     for (;;) {
       const entries = (await stream.redis.xrange(key, `(${cursor}`, '+', 'COUNT', BATCH)) as Entries;
-      const last = this.relayEntries(stream, entries);
-      if (last.final) return;
-      cursor = last.id ?? cursor;
+      for (const item of itemsOf(entries)) {
+        yield item;
+        if (isFinalPushEvent(item.event)) return;
+        cursor = item.id;
+      }
       if (entries.length < BATCH) break;
     }
     if (ended) return;
@@ -110,26 +147,16 @@ export class AnalysisEventStreamService implements OnModuleDestroy {
       );
       if (stream.closed) return;
       if (!reply) {
-        this.write(stream, HEARTBEAT_FRAME);
+        yield null;
         await this.healIfEnded(request);
         continue;
       }
-      const last = this.relayEntries(stream, reply[0][1]);
-      if (last.final) return;
-      cursor = last.id ?? cursor;
+      for (const item of itemsOf(reply[0][1])) {
+        yield item;
+        if (isFinalPushEvent(item.event)) return;
+        cursor = item.id;
+      }
     }
-  }
-
-  private relayEntries(stream: OpenStream, entries: Entries): { id?: string; final: boolean } {
-    let id: string | undefined;
-    for (const [entryId, fields] of entries) {
-      id = entryId;
-      const json = fields[1];
-      const event = JSON.parse(json) as Pick<PushEvent, 'type'>;
-      this.write(stream, sseFrame(entryId, json, event.type));
-      if (isFinalPushEvent(event)) return { id, final: true };
-    }
-    return { id, final: false };
   }
 
   /** While following quietly: if the store says the analysis ended, make sure its final event is in the stream. */
@@ -159,6 +186,6 @@ export class AnalysisEventStreamService implements OnModuleDestroy {
     if (!this.open.delete(stream)) return;
     stream.closed = true;
     stream.redis.disconnect();
-    if (!stream.response.writableEnded) stream.response.end();
+    if (stream.endsResponse && !stream.response.writableEnded) stream.response.end();
   }
 }

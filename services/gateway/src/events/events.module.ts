@@ -21,5 +21,7 @@ import { StreamTokenService } from './stream-token.service';
   ],
   controllers: [AnalysisEventsController],
   providers: [AnalysisEventStreamService, ResultsClient, StreamTokenService],
+  // The compatible API follows the same streams.
+  exports: [AnalysisEventStreamService],
 })
 export class EventsModule {}

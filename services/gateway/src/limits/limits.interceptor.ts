@@ -8,9 +8,11 @@ import { LimitReached, type LimitState, RateLimitsService } from './rate-limits.
 import { UserTierService } from './user-tier.service';
 
 /** The routes that start an analysis: they count against analysesPerMinute and the daily budget too. */
-export const ANALYSIS_ROUTES: ReadonlySet<string> = new Set(
-  ['analyze', 'analyses/:id/rerun', 'analyses/:id/follow-ups'].map((route) => `POST /${API_PREFIX}/${route}`),
-);
+export const ANALYSIS_ROUTES: ReadonlySet<string> = new Set([
+  ...['analyze', 'analyses/:id/rerun', 'analyses/:id/follow-ups'].map((route) => `POST /${API_PREFIX}/${route}`),
+  // The compatible API (count_tokens starts none).
+  ...['chat/completions', 'responses', 'messages'].map((route) => `POST /v1/${route}`),
+]);
 
 /** The IETF draft's RateLimit-* fields, of the limit closest to being reached. */
 function setRateLimitHeaders(reply: FastifyReply, state: LimitState): void {

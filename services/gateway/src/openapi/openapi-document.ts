@@ -7,6 +7,7 @@ import { API_KEY, registerApiKeys } from './api-keys.openapi';
 import { BEARER, STREAM_TOKEN } from './api-route';
 import { registerAuth } from './auth.openapi';
 import { registerCatalog } from './catalog.openapi';
+import { registerCompat } from './compat.openapi';
 import { registerDocuments } from './documents.openapi';
 import { registerEstimate } from './estimate.openapi';
 import { registerEvents } from './events.openapi';
@@ -16,6 +17,7 @@ import { registerPatterns } from './patterns.openapi';
 import { registerProviderKeys } from './provider-keys.openapi';
 import { registerThreads } from './threads.openapi';
 import { registerUsage } from './usage.openapi';
+import { registerUserDefaults } from './user-defaults.openapi';
 import { registerWebhooks } from './webhooks.openapi';
 
 // registry.register names a schema built at run time (from the configuration); it needs zod's .openapi().
@@ -43,6 +45,8 @@ const features: FeatureDocs[] = [
   registerUsage,
   registerApiKeys,
   registerProviderKeys,
+  registerUserDefaults,
+  registerCompat,
 ];
 
 /**

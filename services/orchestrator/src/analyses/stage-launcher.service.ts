@@ -58,6 +58,9 @@ export class StageLauncher {
           // The server's keys unless the worker finds the user's own for the provider (it then scopes `user:<id>`).
           keyScope: 'server',
           ...(state.spec.userId !== undefined && { userId: state.spec.userId }),
+          // The caller's tools pass through to every call (the gateway allows them for `direct` only).
+          ...(state.spec.tools?.length && { tools: state.spec.tools }),
+          ...(state.spec.tools?.length && state.spec.toolChoice && { toolChoice: state.spec.toolChoice }),
         },
       };
       return flowJob('model.call', call, {

@@ -32,6 +32,9 @@ export function runOf(job: StageCollectJob, outputs: ModelCallResult[]): StageRu
       data: o.data ?? null,
       dataError: o.dataError ?? null,
       category: o.error?.category ?? null,
+      // Kept for the result: the answering output's tool calls and finish reason reach the client.
+      ...(o.toolCalls?.length && { toolCalls: o.toolCalls }),
+      ...(o.finishReason != null && { finishReason: o.finishReason.slice(0, 100) }),
     })),
   };
 }
@@ -80,9 +83,10 @@ function reusedOutput(o: StageRun['outputs'][number]): ModelCallResult {
     error: o.status === 'failed' ? { category, message: `${o.model}: failed in the source analysis` } : null,
     latencyMs: 0,
     usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
-    finishReason: null,
+    finishReason: o.finishReason ?? null,
     data: o.data ?? null,
     dataError: o.dataError ?? null,
+    ...(o.toolCalls && { toolCalls: o.toolCalls }),
     reused: true,
   };
 }

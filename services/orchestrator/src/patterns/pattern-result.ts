@@ -59,6 +59,8 @@ export function finishWithResult(state: AnalysisState): { kind: 'finish'; outcom
           sample: answer.sample,
           text,
           data: resultData(state, answer, stage),
+          ...(answer.toolCalls?.length && { toolCalls: answer.toolCalls }),
+          ...(answer.finishReason != null && { finishReason: answer.finishReason }),
         },
       },
     };

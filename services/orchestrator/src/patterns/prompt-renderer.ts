@@ -6,6 +6,7 @@ import {
   templateVariables,
 } from '@ultra/contracts';
 import { renderAggregate } from '../aggregates/aggregators';
+import { conversationTurns, systemMessage, takesConversation } from './conversation-turns';
 import { documentsText, withDocuments } from './documents-block';
 import { historyText, withHistory } from './history-block';
 import { PeerLabels } from './peer-labels';
@@ -96,11 +97,13 @@ export function renderMessages(state: AnalysisState, target: RenderTarget): Chat
     }
   };
   const fill = (template: string) => template.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, (_, name: string) => value(name));
-  const messages: ChatMessage[] = [];
-  if (target.stage.prompt.system) messages.push({ role: 'system', content: fill(target.stage.prompt.system) });
-  messages.push({ role: 'user', content: fill(target.stage.prompt.user) });
+  const { stage } = target;
+  // The caller's own instructions are appended as they are, never filled: they are not a template.
+  const system = systemMessage(stage.prompt.system ? fill(stage.prompt.system) : undefined, state.spec);
+  if (takesConversation(stage, state.spec)) return [...system, ...conversationTurns(stage, state.spec)];
+  const messages: ChatMessage[] = [...system, { role: 'user', content: fill(stage.prompt.user) }];
   // Documents come first, then the conversation, so the question is still the last thing the model reads.
-  return withDocuments(withHistory(messages, target.stage, state.spec), target.stage, state.spec);
+  return withDocuments(withHistory(messages, stage, state.spec), stage, state.spec);
 }
 
 function aggregateText(state: AnalysisState, ref: string, labels: PeerLabels, viewer: string): string {

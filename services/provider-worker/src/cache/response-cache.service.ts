@@ -9,15 +9,15 @@ import type { WorkerConfig } from '../config/worker.config';
 /** What is kept of a completed answer: enough to answer the same call again without the provider. */
 export type CachedAnswer = Pick<
   ModelCallResult,
-  'text' | 'usage' | 'finishReason' | 'data' | 'dataError' | 'repairedChars'
+  'text' | 'usage' | 'finishReason' | 'data' | 'dataError' | 'repairedChars' | 'toolCalls'
 >;
 
 /** Whose credentials a call runs on, when the task does not say: the keys configured on the server. */
 export const SERVER_KEY_SCOPE = 'server';
 
 /**
- * Completed answers in Redis under an exact key: a hash of the provider, model, messages, temperature, output
- * token limit, output spec, sample index and key scope, so a call is only ever answered with what the same call
+ * Completed answers in Redis under an exact key: a hash of the provider, model, messages (with their tool calls and
+ * results), temperature, output token limit, output spec, sample index, key scope, and tools and tool choice, so a call is only ever answered with what the same call
  * got, and answers paid with one user's key never reach another scope. Hits and misses are counted in Redis
  * (`<prefix>:response-cache:hits` / `:misses`). The mock is never cached: it costs nothing, and a cached answer
  * would hide the latency and failures it is configured to simulate. Like the other resilience bookkeeping, a
@@ -36,16 +36,22 @@ export class ResponseCacheService {
     if (this.config.RESPONSE_CACHE_TTL_S === 0 || call.options.cache === false) return undefined;
     const { provider, name } = parseModelId(model);
     if (provider === 'mock') return undefined;
-    const { temperature, maxOutputTokens, output, keyScope } = call.options;
+    const { temperature, maxOutputTokens, output, keyScope, tools, toolChoice } = call.options;
+    // Tool fields join the key only when present, so the keys of calls without tools are what they always were.
+    const withTools = (m: ModelCallJob['messages'][number]) =>
+      m.toolCalls || m.toolCallId
+        ? [m.role, m.content, m.toolCalls ?? null, m.toolCallId ?? null]
+        : [m.role, m.content];
     const identity = JSON.stringify([
       provider,
       name,
-      call.messages.map((m) => [m.role, m.content]),
+      call.messages.map(withTools),
       temperature ?? null,
       maxOutputTokens ?? null,
       output ?? null,
       call.sample,
       keyScope ?? SERVER_KEY_SCOPE,
+      ...(tools?.length ? [tools, toolChoice ?? null] : []),
     ]);
     return `${this.config.QUEUE_PREFIX}:response-cache:${createHash('sha256').update(identity).digest('hex')}`;
   }
@@ -72,6 +78,7 @@ export class ResponseCacheService {
       ...(result.data !== undefined && { data: result.data }),
       ...(result.dataError !== undefined && { dataError: result.dataError }),
       ...(result.repairedChars !== undefined && { repairedChars: result.repairedChars }),
+      ...(result.toolCalls !== undefined && { toolCalls: result.toolCalls }),
     };
     this.redis
       .set(key, JSON.stringify(answer), 'EX', this.config.RESPONSE_CACHE_TTL_S)

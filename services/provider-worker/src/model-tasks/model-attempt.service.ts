@@ -14,6 +14,7 @@ import { ProviderError } from '../providers/llm-provider';
 import { breakerOutcome } from '../resilience/breaker-policy';
 import { BreakerService, type BreakerVerdict } from '../resilience/breaker.service';
 import { type LimitLease, ProviderLimitsService } from '../resilience/provider-limits.service';
+import type { DeltaEnd } from '../streaming/delta-publisher.service';
 import type { AttemptStream } from './attempt-stream';
 import type { CallSignals } from './call-signals';
 import { LimitWait } from './limit-wait';
@@ -34,6 +35,15 @@ export interface AttemptContext {
   waitInPlace: boolean;
   /** Another model may answer if this one fails (its delta stream then ends `retrying`). */
   moreToTry: boolean;
+}
+
+/** What a completed output's end event tells a streaming client: usage, tool calls and why it stopped. */
+function endOf(result: ModelCallResult): DeltaEnd {
+  return {
+    usage: result.usage,
+    finishReason: result.finishReason,
+    ...(result.toolCalls?.length && { toolCalls: result.toolCalls }),
+  };
 }
 
 /** A slot outlives its call by this much before it counts as abandoned by a dead worker. */
@@ -85,7 +95,7 @@ export class ModelAttemptService {
     const cached = await this.cache.get(cacheKey);
     if (cached) {
       const result = fromCache(call, cached);
-      ctx.stream.replay(cached.text, { usage: result.usage });
+      ctx.stream.replay(cached.text, endOf(result));
       return { kind: 'answered', result };
     }
     const leaseMs = ctx.signals.timeoutMs + LEASE_MARGIN_MS;
@@ -139,7 +149,7 @@ export class ModelAttemptService {
       if (verdict.probes.length > 0) await recorded;
       else void recorded;
       this.cache.put(cacheKey, result);
-      void sink?.close('done', { usage: result.usage });
+      void sink?.close('done', endOf(result));
       return { kind: 'answered', result };
     } catch (raw) {
       lease.release();

@@ -127,6 +127,7 @@ describe('model-tasks processor on real Redis', () => {
       sample: 0,
       attempt: 1,
       usage: answered.usage,
+      finishReason: 'stop',
       at: expect.any(String),
     });
     const failedEntries = await eventually('both attempts', async () => {

@@ -12,13 +12,20 @@ export function repairOutput(result: ModelCallResult, alreadyRepaired = 0): Mode
   const text = result.text === null ? { text: null, repaired: 0 } : validText(result.text);
   const data = result.data ? validJson(result.data) : { value: result.data, repaired: 0 };
   const dataError = result.dataError ? validText(result.dataError) : { text: result.dataError, repaired: 0 };
-  const repaired = alreadyRepaired + text.repaired + data.repaired + dataError.repaired;
+  // Tool calls' arguments are model output too; an empty text beside them is a valid answer, not a failure.
+  const toolCalls = result.toolCalls?.map((call) => {
+    const args = validText(call.arguments);
+    return { repaired: args.repaired, call: { ...call, arguments: args.text } };
+  });
+  const callsRepaired = toolCalls?.reduce((n, c) => n + c.repaired, 0) ?? 0;
+  const repaired = alreadyRepaired + text.repaired + data.repaired + dataError.repaired + callsRepaired;
   const error = result.error && { ...result.error, message: validText(result.error.message).text };
   return {
     ...result,
     text: text.text,
     ...(result.data !== undefined && { data: data.value }),
     ...(result.dataError !== undefined && { dataError: dataError.text }),
+    ...(toolCalls && { toolCalls: toolCalls.map((c) => c.call) }),
     error,
     ...(repaired > 0 && { repairedChars: (result.repairedChars ?? 0) + repaired }),
   };

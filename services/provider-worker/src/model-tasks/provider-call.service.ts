@@ -52,6 +52,8 @@ export class ProviderCallService {
         maxOutputTokens: call.options.maxOutputTokens,
         output: call.options.output,
         stream: sink !== undefined,
+        ...(call.options.tools?.length && { tools: call.options.tools }),
+        ...(call.options.tools?.length && call.options.toolChoice && { toolChoice: call.options.toolChoice }),
       },
       signal,
       { onDelta: sink && ((text) => sink.push(text)) },

@@ -1,4 +1,12 @@
-import type { ChatMessage, ErrorCategory, OutputSpec, Usage } from '@ultra/contracts';
+import type {
+  ChatMessage,
+  ErrorCategory,
+  OutputSpec,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+  Usage,
+} from '@ultra/contracts';
 
 export interface LlmRequest {
   /** Model name without the provider prefix, e.g. `gpt-4o-mini`. */
@@ -13,6 +21,9 @@ export interface LlmRequest {
   output?: OutputSpec;
   /** Stream the answer (deltas reach `onDelta` as they arrive) or ask for it in one response. */
   stream: boolean;
+  /** Tools the model may call (direct analyses), in the adapter's vendor format on the wire; absent: none. */
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
 }
 
 /** Tokens as the provider reported them; cached and reasoning tokens only where the provider reports them. */
@@ -22,9 +33,12 @@ export interface LlmUsage extends Usage {
 }
 
 export interface LlmResponse {
+  /** May be empty when the model only called tools. */
   text: string;
   usage: LlmUsage;
   finishReason: string | null;
+  /** The complete tool calls the model asked for (streamed ones assembled from their deltas); absent: none. */
+  toolCalls?: ToolCall[];
 }
 
 export interface LlmCallbacks {

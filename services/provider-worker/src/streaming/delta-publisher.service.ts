@@ -7,6 +7,7 @@ import {
   type OutputRef,
   PUSH_EVENT_FIELD,
   PushEventType,
+  type ToolCall,
   type UnstampedPushEvent,
   type Usage,
 } from '@ultra/contracts';
@@ -18,9 +19,11 @@ import type { WorkerConfig } from '../config/worker.config';
 /** How a call ended: `retrying` means another attempt or a fallback model will stream the answer again. */
 export type DeltaOutcome = 'done' | 'failed' | 'retrying';
 
-/** What the end event carries: the usage of an answer, or the failure's category and message. */
+/** What the end event carries: the usage of an answer (its tool calls and finish reason), or the failure. */
 export interface DeltaEnd {
   usage?: Usage;
+  toolCalls?: ToolCall[];
+  finishReason?: string | null;
   error?: OutputError;
 }
 
@@ -36,7 +39,14 @@ export type DeltaSource = Pick<ModelCallJob, 'stage' | 'stageIndex' | 'model' | 
 function endEvent(analysisId: string, ref: OutputRef, outcome: DeltaOutcome, end: DeltaEnd): UnstampedPushEvent {
   switch (outcome) {
     case 'done':
-      return { type: PushEventType.OutputCompleted, analysisId, ...ref, ...(end.usage && { usage: end.usage }) };
+      return {
+        type: PushEventType.OutputCompleted,
+        analysisId,
+        ...ref,
+        ...(end.usage && { usage: end.usage }),
+        ...(end.toolCalls?.length && { toolCalls: end.toolCalls }),
+        ...(end.finishReason !== undefined && { finishReason: end.finishReason }),
+      };
     case 'retrying':
       return { type: PushEventType.OutputRetrying, analysisId, ...ref, ...end.error };
     case 'failed':

@@ -154,6 +154,7 @@ export class AnalysesRepository {
          UPDATE analyses
             SET status = $2, result_stage = $3, result_stage_index = $4, result_model = $5, result_sample = $6,
                 result_text = $7, result_data = $8::jsonb, error = $9::jsonb,
+                result_tool_calls = $13::jsonb, result_finish_reason = $14,
                 completed_at = ${NOW_MS()}, updated_at = ${NOW_MS()}
           WHERE id = $1 AND status <> ALL($10::varchar[])
             AND (SELECT count(*) FROM stage_outputs WHERE analysis_id = $1) >= $11
@@ -174,6 +175,8 @@ export class AnalysesRepository {
         ENDED,
         expected.outputs,
         expected.runs,
+        result?.toolCalls?.length ? JSON.stringify(result.toolCalls) : null,
+        result?.finishReason ?? null,
       ],
     );
     return (row?.ended ?? 0) > 0;

@@ -215,7 +215,7 @@ function modelOrder(models: readonly ModelId[]): (model: ModelId) => number {
 }
 
 /** Keys of the result that its named data cannot overwrite. */
-const RESULT_FIELDS = new Set(['model', 'text', 'stage']);
+const RESULT_FIELDS = new Set(['model', 'text', 'stage', 'toolCalls', 'finishReason']);
 
 /**
  * The final answer exists only once the analysis completed with one: the stored text and named data. Analyses
@@ -237,5 +237,13 @@ function resultOf(analysis: AnalysisEntity, outputs: readonly StageOutputEntity[
     text = output.text;
   }
   const data = Object.entries(analysis.resultData ?? {}).filter(([name]) => !RESULT_FIELDS.has(name));
-  return { model, text, stage, ...Object.fromEntries(data) };
+  return { model, text, stage, ...Object.fromEntries(data), ...toolFieldsOf(analysis) };
+}
+
+/** The answer's tool calls and finish reason, where it has them (analyses stored before them have neither). */
+export function toolFieldsOf(analysis: AnalysisEntity): Pick<AnalysisResult, 'toolCalls' | 'finishReason'> {
+  return {
+    ...(analysis.resultToolCalls?.length && { toolCalls: analysis.resultToolCalls }),
+    ...(analysis.resultFinishReason !== null && { finishReason: analysis.resultFinishReason }),
+  };
 }

@@ -8,6 +8,7 @@ import type {
   PatternId,
   PatternSpec,
   StageName,
+  ToolCall,
 } from '@ultra/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
@@ -93,6 +94,14 @@ export class AnalysisEntity {
   /** Named data of the pattern's result (ranking, agreement, votes…). */
   @Column({ name: 'result_data', type: 'jsonb', nullable: true })
   resultData!: Record<string, unknown> | null;
+
+  /** The answer's tool calls (direct analyses with tools); null when it called none. */
+  @Column({ name: 'result_tool_calls', type: 'jsonb', nullable: true })
+  resultToolCalls!: ToolCall[] | null;
+
+  /** Why the answer stopped, as its provider said (`stop`, `length`, `tool_calls`…). */
+  @Column({ name: 'result_finish_reason', type: 'text', nullable: true })
+  resultFinishReason!: string | null;
 
   @Column({ type: 'jsonb', nullable: true })
   error!: AnalysisError | null;

@@ -19,6 +19,7 @@ export function toOutputView(output: StageOutputEntity): OutputView {
   if (output.answeredBy !== null) view.answeredBy = output.answeredBy;
   if (output.fallbackReason !== null) view.fallbackReason = output.fallbackReason;
   if (output.repairedChars > 0) view.repairedChars = output.repairedChars;
+  if (output.toolCalls?.length) view.toolCalls = output.toolCalls;
   if (output.error) view.error = { category: output.error.category, message: output.error.message };
   return view;
 }

@@ -1,4 +1,4 @@
-import type { ModelId, OutputError, OutputStatus, StageName } from '@ultra/contracts';
+import type { ModelId, OutputError, OutputStatus, StageName, ToolCall } from '@ultra/contracts';
 import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 export const STAGE_OUTPUT_NATURAL_KEY = 'stage_outputs_run_model_sample_key';
@@ -46,6 +46,10 @@ export class StageOutputEntity {
 
   @Column({ name: 'data_error', type: 'text', nullable: true })
   dataError!: string | null;
+
+  /** The tool calls the model asked for (direct analyses with tools); null when it asked for none. */
+  @Column({ name: 'tool_calls', type: 'jsonb', nullable: true })
+  toolCalls!: ToolCall[] | null;
 
   /** Copied from the source analysis of a rerun: no call was made. */
   @Column({ type: 'boolean', default: false })

@@ -63,6 +63,7 @@ export class StageRunsRepository {
       error: o.error,
       data: o.data,
       data_error: o.dataError,
+      tool_calls: o.toolCalls,
       reused: o.reused,
       answered_by: o.answeredBy,
       fallback_reason: o.fallbackReason,
@@ -92,17 +93,17 @@ export class StageRunsRepository {
          INSERT INTO stage_outputs (analysis_id, stage, stage_index, model, sample, status, text, error, data,
                                     data_error, reused, answered_by, fallback_reason, cached, repaired_chars,
                                     latency_ms, input_tokens, output_tokens, finish_reason, cached_input_tokens,
-                                    reasoning_tokens, cost_usd)
+                                    reasoning_tokens, cost_usd, tool_calls)
          SELECT touched.id, $5, $4, o.model, o.sample, o.status, o.text, o.error, o.data,
                 o.data_error, o.reused, o.answered_by, o.fallback_reason, o.cached, o.repaired_chars,
                 o.latency_ms, o.input_tokens, o.output_tokens, o.finish_reason, o.cached_input_tokens,
-                o.reasoning_tokens, o.cost_usd
+                o.reasoning_tokens, o.cost_usd, o.tool_calls
            FROM touched
           CROSS JOIN jsonb_to_recordset($11::jsonb) AS o(model varchar, sample integer, status varchar, text text,
                 error jsonb, data jsonb, data_error text, reused boolean, answered_by varchar, fallback_reason text,
                 cached boolean, repaired_chars integer, latency_ms integer, input_tokens integer,
                 output_tokens integer, finish_reason text, cached_input_tokens integer, reasoning_tokens integer,
-                cost_usd numeric)
+                cost_usd numeric, tool_calls jsonb)
          ON CONFLICT (analysis_id, stage_index, model, sample) DO NOTHING
          RETURNING input_tokens, output_tokens, cost_usd
        )

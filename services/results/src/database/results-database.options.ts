@@ -10,6 +10,7 @@ import { Webhooks1732000004000 } from './migrations/1732000004000-webhooks';
 import { AnalysisSearch1732000005000 } from './migrations/1732000005000-analysis-search';
 import { AnalysisDocuments1732000006000 } from './migrations/1732000006000-analysis-documents';
 import { AnalysisThreads1732000007000 } from './migrations/1732000007000-analysis-threads';
+import { OutputToolCalls1767000001000 } from './migrations/1767000001000-output-tool-calls';
 
 /** Shared by the running service and `migrate.js`, so both see the same entities and migration history. */
 export const resultsDatabase: DatabaseOptions = {
@@ -23,6 +24,7 @@ export const resultsDatabase: DatabaseOptions = {
     AnalysisSearch1732000005000,
     AnalysisDocuments1732000006000,
     AnalysisThreads1732000007000,
+    OutputToolCalls1767000001000,
   ],
   migrationsTableName: 'results_migrations',
 };

@@ -3,16 +3,17 @@ import { type AnalysisResult, AnalysisStatus, PushEventType, type UnstampedPushE
 import { APP_CONFIG, appendPushEvents, REDIS } from '@ultra/platform';
 import type { Redis } from 'ioredis';
 import type { AnalysisEntity } from '../analyses/analysis.entity';
+import { toolFieldsOf } from '../analyses/analysis-view.mapper';
 import type { ResultsConfig } from '../config/results.config';
 
 /** Keys of the result that its named data cannot overwrite. */
-const RESULT_FIELDS = new Set(['model', 'text', 'stage']);
+const RESULT_FIELDS = new Set(['model', 'text', 'stage', 'toolCalls', 'finishReason']);
 
 function resultOf(analysis: AnalysisEntity): AnalysisResult | null {
   const { resultModel: model, resultText: text, resultStage: stage } = analysis;
   if (model === null || text === null || stage === null) return null;
   const data = Object.entries(analysis.resultData ?? {}).filter(([name]) => !RESULT_FIELDS.has(name));
-  return { model, text, stage, ...Object.fromEntries(data) };
+  return { model, text, stage, ...Object.fromEntries(data), ...toolFieldsOf(analysis) };
 }
 
 /** The final push event of an ended analysis, as stored; undefined while it runs. */

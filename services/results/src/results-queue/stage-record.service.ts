@@ -80,6 +80,7 @@ function toRow(output: ModelCallResult): NewStageOutput {
     error: output.error,
     data: output.data ?? null,
     dataError: output.dataError ?? null,
+    toolCalls: output.toolCalls?.length ? output.toolCalls : null,
     reused: output.reused ?? false,
     answeredBy: output.answeredBy ?? null,
     fallbackReason: output.fallbackReason ?? null,

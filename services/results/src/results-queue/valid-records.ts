@@ -44,6 +44,8 @@ export function validOutput(output: ModelCallResult): ModelCallResult {
   }
   if (output.dataError !== undefined) valid.dataError = text(output.dataError);
   if (output.fallbackReason !== undefined) valid.fallbackReason = text(output.fallbackReason);
+  if (output.toolCalls)
+    valid.toolCalls = output.toolCalls.map((call) => ({ ...call, arguments: text(call.arguments) }));
   if (repaired > 0) valid.repairedChars = (output.repairedChars ?? 0) + repaired;
   return valid;
 }
@@ -56,6 +58,9 @@ export function validFinish(job: AnalysisFinishJob): AnalysisFinishJob {
       ...job.result,
       text: validText(job.result.text).text,
       data: validJson(job.result.data).value,
+      ...(job.result.toolCalls && {
+        toolCalls: job.result.toolCalls.map((call) => ({ ...call, arguments: validText(call.arguments).text })),
+      }),
     },
     error: job.error && { code: validText(job.error.code).text, message: validText(job.error.message).text },
   };

@@ -8,6 +8,7 @@ import type {
   VendorAdapterOptions,
 } from '../llm-provider';
 import { fromHttpStatus, fromTransportError, retryAfterMs } from '../provider-errors';
+import { anthropicConversation, anthropicToolChoice, anthropicTools, toolCallsOf } from './anthropic-tools';
 
 /** The Messages API requires max_tokens; this is what a call gets when the pattern sets no limit. */
 export const DEFAULT_MAX_TOKENS = 4096;
@@ -70,24 +71,23 @@ export class AnthropicProvider implements LlmProvider {
  * (even its default value), and the SDK no longer has one.
  */
 function paramsOf(request: LlmRequest): MessageParams {
-  const system: string[] = [];
-  const messages: Anthropic.MessageParam[] = [];
-  for (const message of request.messages) {
-    if (message.role === 'system') system.push(message.content);
-    else messages.push({ role: message.role, content: message.content });
-  }
+  const { system, messages } = anthropicConversation(request.messages);
+  const tools = request.tools?.length ? request.tools : undefined;
   return {
     model: request.model,
     max_tokens: request.maxOutputTokens ?? DEFAULT_MAX_TOKENS,
     messages,
     ...(system.length ? { system: system.join('\n\n') } : {}),
+    ...(tools && { tools: anthropicTools(tools) }),
+    ...(tools && request.toolChoice && { tool_choice: anthropicToolChoice(request.toolChoice) }),
   };
 }
 
 function responseOf(message: Anthropic.Message): LlmResponse {
   let text = '';
   for (const block of message.content) if (block.type === 'text') text += block.text;
-  return { text, usage: usageOf(message.usage), finishReason: message.stop_reason };
+  const toolCalls = toolCallsOf(message);
+  return { text, usage: usageOf(message.usage), finishReason: message.stop_reason, ...(toolCalls && { toolCalls }) };
 }
 
 /**

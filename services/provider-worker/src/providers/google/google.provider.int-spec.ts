@@ -1,7 +1,7 @@
 import { ErrorCategory } from '@ultra/contracts';
 import { FakeGeminiServer } from '@ultra/fake-llm';
 import type { LlmRequest } from '../llm-provider';
-import { chatRequest, failureOf } from '../testing/provider-test-kit';
+import { chatRequest, failureOf, toolRequest } from '../testing/provider-test-kit';
 import { GoogleProvider } from './google.provider';
 
 const MODEL = 'gemini-2.5-flash';
@@ -162,6 +162,14 @@ describe('GoogleProvider against the Gemini fake', () => {
     expect(error.category).toBe(ErrorCategory.Timeout);
     expect(error.message).toContain(MODEL_ID);
     expect(Date.now() - started).toBeLessThan(900);
+  });
+
+  it('refuses a call with tools without calling Gemini (not mapped yet)', async () => {
+    const before = fake.requests.length;
+    const error = await failureOf(provider.complete(toolRequest(MODEL), new AbortController().signal));
+    expect(error.category).toBe(ErrorCategory.InvalidRequest);
+    expect(error.message).toContain('tools are not supported for provider google');
+    expect(fake.requests.length).toBe(before);
   });
 
   it('answers a body that is not JSON with 400 in Google error format', async () => {

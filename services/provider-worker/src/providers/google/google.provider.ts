@@ -52,6 +52,10 @@ export class GoogleProvider implements LlmProvider {
 
   async complete(request: LlmRequest, signal: AbortSignal, callbacks?: LlmCallbacks): Promise<LlmResponse> {
     const modelId = `${this.id}:${request.model}`;
+    // Not mapped yet: failing plainly beats a call that silently ignores the caller's tools.
+    if (request.tools?.length) {
+      throw new ProviderError(ErrorCategory.InvalidRequest, `${modelId}: tools are not supported for provider google`);
+    }
     const params = { model: request.model, contents: contentsOf(request.messages), config: configOf(request, signal) };
     try {
       if (!request.stream) {
@@ -89,11 +93,20 @@ export class GoogleProvider implements LlmProvider {
   }
 }
 
-/** Gemini takes the system prompt beside the conversation, and calls the assistant `model`. */
+/**
+ * Gemini takes the system prompt beside the conversation, and calls the assistant `model`. Without tool support,
+ * a client's earlier tool calls and results are shown as text, so the model still sees what happened.
+ */
 function contentsOf(messages: ChatMessage[]): Content[] {
   return messages
     .filter((m) => m.role !== 'system')
-    .map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: m.content }] }));
+    .map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: textOf(m) }] }));
+}
+
+function textOf(message: ChatMessage): string {
+  if (message.role === 'tool') return `Tool result (${message.toolCallId ?? 'call'}):\n${message.content}`;
+  const calls = (message.toolCalls ?? []).map((c) => `Tool call ${c.id}: ${c.name}(${c.arguments})`);
+  return [message.content, ...calls].filter(Boolean).join('\n');
 }
 
 function configOf(request: LlmRequest, signal: AbortSignal): GenerateContentConfig {

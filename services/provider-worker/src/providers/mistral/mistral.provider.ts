@@ -1,14 +1,7 @@
 import { Mistral } from '@mistralai/mistralai';
-import type {
-  AssistantMessage,
-  ChatCompletionStreamRequest,
-  ContentChunk,
-  SystemMessage,
-  UsageInfo,
-  UserMessage,
-} from '@mistralai/mistralai/models/components';
+import type { ChatCompletionStreamRequest, ContentChunk, UsageInfo } from '@mistralai/mistralai/models/components';
 import { MistralError, SDKValidationError } from '@mistralai/mistralai/models/errors';
-import { ErrorCategory, type ChatMessage } from '@ultra/contracts';
+import { ErrorCategory } from '@ultra/contracts';
 import {
   type LlmCallbacks,
   type LlmProvider,
@@ -19,8 +12,9 @@ import {
   type VendorAdapterOptions,
 } from '../llm-provider';
 import { fromHttpStatus, fromTransportError, retryAfterMs } from '../provider-errors';
+import { ToolCallAssembly } from '../tool-call-assembly';
+import { deltaOf, mistralToolChoice, mistralTools, toMistralMessage, toolCallsOf } from './mistral-tools';
 
-type MistralMessage = ChatCompletionStreamRequest['messages'][number];
 type MistralContent = string | ContentChunk[] | null | undefined;
 
 /** Mistral's chat completions through the official SDK, streamed or in one response. */
@@ -45,6 +39,8 @@ export class MistralProvider implements LlmProvider {
       messages: request.messages.map(toMistralMessage),
       ...(request.temperature !== undefined && { temperature: request.temperature }),
       ...(request.maxOutputTokens !== undefined && { maxTokens: request.maxOutputTokens }),
+      ...(request.tools?.length && { tools: mistralTools(request.tools) }),
+      ...(request.tools?.length && request.toolChoice && { toolChoice: mistralToolChoice(request.toolChoice) }),
     };
     try {
       return request.stream
@@ -60,10 +56,12 @@ export class MistralProvider implements LlmProvider {
     const response = await this.client.chat.complete({ ...body, stream: false }, { signal });
     const choice = response.choices[0];
     if (!choice) throw new ProviderError(ErrorCategory.ProviderUnavailable, `${modelId}: Mistral returned no choices`);
+    const toolCalls = toolCallsOf(choice.message?.toolCalls);
     return {
       text: textOf(choice.message?.content),
       usage: usageOf(response.usage),
       finishReason: choice.finishReason,
+      ...(toolCalls && { toolCalls }),
     };
   }
 
@@ -76,6 +74,7 @@ export class MistralProvider implements LlmProvider {
     // Mistral puts the usage on the final chunk without being asked, so the request needs no stream option for it.
     const stream = await this.client.chat.stream({ ...body, stream: true }, { signal });
     let text = '';
+    const calls = new ToolCallAssembly();
     let finishReason: string | null = null;
     let usage: UsageInfo | undefined;
     for await (const { data: chunk } of stream) {
@@ -87,6 +86,7 @@ export class MistralProvider implements LlmProvider {
         text += delta;
         callbacks?.onDelta?.(delta);
       }
+      for (const call of choice.delta.toolCalls ?? []) calls.add(deltaOf(call));
       if (choice.finishReason) finishReason = choice.finishReason;
     }
     // A dropped socket throws, but a body that closes cleanly before the final chunk ends the SDK's iteration quietly.
@@ -96,24 +96,14 @@ export class MistralProvider implements LlmProvider {
         `${modelId}: the stream ended before Mistral's final chunk (finish reason and usage)`,
       );
     }
-    return { text, usage: usageOf(usage), finishReason };
+    const toolCalls = calls.done(modelId);
+    return { text, usage: usageOf(usage), finishReason, ...(toolCalls && { toolCalls }) };
   }
 }
 
 /** The SDK appends `/v1/...` itself; an OpenAI-style base URL ending in `/v1` would double it. */
 function serverUrlOf(baseUrl: string | undefined): string | undefined {
   return baseUrl ? baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '') : undefined;
-}
-
-function toMistralMessage(message: ChatMessage): MistralMessage {
-  switch (message.role) {
-    case 'system':
-      return { role: 'system', content: message.content } satisfies SystemMessage;
-    case 'user':
-      return { role: 'user', content: message.content } satisfies UserMessage;
-    case 'assistant':
-      return { role: 'assistant', content: message.content } satisfies AssistantMessage;
-  }
 }
 
 /** The answer's text: a plain string, or the text chunks of a chunked content (thinking chunks are not the answer). */

@@ -103,4 +103,27 @@ describe('MockProvider', () => {
       lucky.complete({ model: 'alpha', messages: question('Q'), stream: false }, signal),
     ).resolves.toBeDefined();
   });
+
+  it('with tools, calls the first tool with {} until the last message is its result', async () => {
+    const tools = [
+      { name: 'get_weather', parameters: { type: 'object' } },
+      { name: 'other', parameters: {} },
+    ];
+    const call = await mock.complete({ model: 'alpha', messages: question('Weather?'), stream: false, tools }, signal);
+    expect(call).toMatchObject({ text: '', finishReason: 'tool_calls' });
+    expect(call.toolCalls).toEqual([{ id: 'call_mock_get_weather', name: 'get_weather', arguments: '{}' }]);
+
+    const deltas: string[] = [];
+    const messages = [
+      ...question('Weather?'),
+      { role: 'assistant' as const, content: '', toolCalls: call.toolCalls },
+      { role: 'tool' as const, content: 'sunny', toolCallId: 'call_mock_get_weather' },
+    ];
+    const answer = await mock.complete({ model: 'alpha', messages, stream: true, tools }, signal, {
+      onDelta: (d) => deltas.push(d),
+    });
+    expect(answer).toMatchObject({ text: 'The tool call_mock_get_weather answered: sunny', finishReason: 'stop' });
+    expect(answer.toolCalls).toBeUndefined();
+    expect(deltas.join('')).toBe(answer.text);
+  });
 });

@@ -31,6 +31,9 @@ function lastUserMessage(messages: ChatMessage[]): string {
  * something to find), `verdicts`, or an answer with a `confidence`. mock:beta wraps its JSON in a ```json fence
  * after a sentence, and mock:delta ranks by bare letters, as real models do.
  *
+ * With tools (direct analyses), it calls the first tool with arguments `{}` and no text (finish reason
+ * `tool_calls`), unless the last message is a tool's result: then it answers in text that quotes the result.
+ *
  * Test hook: a prompt containing `mock-confidence=<number>` (e.g. `mock-confidence=0.2`) makes `confidence`
  * answers report that number, so a test can steer a conditional stage (the cascade pattern's two paths).
  */
@@ -52,6 +55,11 @@ export class MockProvider implements LlmProvider {
     if ((this.settings.random ?? Math.random)() < this.settings.failureRate) {
       throw new ProviderError(ErrorCategory.ProviderUnavailable, `${modelId} simulated an outage (MOCK_FAILURE_RATE)`);
     }
+    const tools = toolTurn(request);
+    if (tools) {
+      if (request.stream && tools.text) callbacks?.onDelta?.(tools.text);
+      return tools;
+    }
     const voice = mockVoices[request.model] ?? neutralVoice;
     const prompt = lastUserMessage(request.messages);
     // The temperature is part of the seed so that the samples of a sampled stage differ, as they would.
@@ -70,4 +78,22 @@ export class MockProvider implements LlmProvider {
       finishReason: cut ? 'length' : 'stop',
     };
   }
+}
+
+/** The mock's deterministic tool use: a call to the first tool, or an answer about the tool's result. */
+function toolTurn(request: LlmRequest): LlmResponse | undefined {
+  const first = request.tools?.[0];
+  if (!first) return undefined;
+  const last = request.messages.at(-1);
+  const input = request.messages.reduce((sum, m) => sum + estimateTokens(m.content), 0);
+  if (last?.role === 'tool') {
+    const text = `The tool ${last.toolCallId ?? ''} answered: ${last.content}`.replace(/ +/g, ' ');
+    return { text, usage: { inputTokens: input, outputTokens: estimateTokens(text) }, finishReason: 'stop' };
+  }
+  return {
+    text: '',
+    usage: { inputTokens: input, outputTokens: 8 },
+    finishReason: 'tool_calls',
+    toolCalls: [{ id: `call_mock_${first.name}`, name: first.name, arguments: '{}' }],
+  };
 }

@@ -12,6 +12,8 @@ import {
   type VendorAdapterOptions,
 } from '../llm-provider';
 import { fromHttpStatus, fromTransportError, retryAfterMs } from '../provider-errors';
+import { ToolCallAssembly } from '../tool-call-assembly';
+import { openAiMessages, openAiToolChoice, openAiTools, toolCallsOf } from './openai-tools';
 
 /** The request fields shared by streamed and one-shot calls. */
 type ChatParams = Omit<ChatCompletionCreateParamsBase, 'stream' | 'stream_options'>;
@@ -50,10 +52,11 @@ export class OpenAiProvider implements LlmProvider {
     const modelId = `${this.id}:${request.model}`;
     const params: ChatParams = {
       model: request.model,
-      // Chat Completions takes the system prompt as a `system` message, in place in the conversation.
-      messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+      messages: openAiMessages(request.messages),
       ...(request.temperature !== undefined && { temperature: request.temperature }),
       ...(request.maxOutputTokens !== undefined && { [this.maxTokensField]: request.maxOutputTokens }),
+      ...(request.tools?.length && { tools: openAiTools(request.tools) }),
+      ...(request.tools?.length && request.toolChoice && { tool_choice: openAiToolChoice(request.toolChoice) }),
     };
     try {
       return request.stream
@@ -68,10 +71,12 @@ export class OpenAiProvider implements LlmProvider {
     const completion = await this.client.chat.completions.create({ ...params, stream: false }, { signal });
     const choice = completion.choices[0];
     if (!choice) throw new ProviderError(ErrorCategory.ProviderUnavailable, `${modelId}: the response has no choice`);
+    const toolCalls = toolCallsOf(choice.message);
     return {
       text: choice.message.content ?? '',
       usage: this.usageOf(modelId, completion.usage),
       finishReason: choice.finish_reason,
+      ...(toolCalls && { toolCalls }),
     };
   }
 
@@ -87,6 +92,7 @@ export class OpenAiProvider implements LlmProvider {
       { signal },
     );
     const parts: string[] = [];
+    const calls = new ToolCallAssembly();
     let finishReason: string | null = null;
     let usage: CompletionUsage | undefined;
     for await (const chunk of stream) {
@@ -97,6 +103,9 @@ export class OpenAiProvider implements LlmProvider {
         parts.push(delta);
         callbacks?.onDelta?.(delta);
       }
+      for (const call of choice?.delta.tool_calls ?? []) {
+        calls.add({ index: call.index, id: call.id, name: call.function?.name, arguments: call.function?.arguments });
+      }
       if (choice?.finish_reason) finishReason = choice.finish_reason;
     }
     // The SDK ends the iteration quietly when the connection closes early or the signal aborts, so a stream
@@ -104,7 +113,8 @@ export class OpenAiProvider implements LlmProvider {
     if (finishReason === null || (!usage && this.usageRequired)) {
       throw fromTransportError(modelId, new Error('the stream ended before its final chunk'), signal);
     }
-    return { text: parts.join(''), usage: this.usageOf(modelId, usage), finishReason };
+    const toolCalls = calls.done(modelId);
+    return { text: parts.join(''), usage: this.usageOf(modelId, usage), finishReason, ...(toolCalls && { toolCalls }) };
   }
 
   /**

@@ -20,6 +20,37 @@ export function chatRequest(model: string, overrides: Partial<LlmRequest> = {}):
   };
 }
 
+/** A weather tool with a required string argument (the fakes call it with `{"city":"Paris"}`). */
+export const WEATHER_TOOL = {
+  name: 'get_weather',
+  description: 'The current weather in a city.',
+  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+};
+
+/** A request that offers the weather tool; `answered` continues the conversation past the model's call and its result. */
+export function toolRequest(model: string, answered = false, overrides: Partial<LlmRequest> = {}): LlmRequest {
+  const question = { role: 'user' as const, content: 'What is the weather in Paris?' };
+  const turns = answered
+    ? [
+        question,
+        {
+          role: 'assistant' as const,
+          content: '',
+          toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' }],
+        },
+        { role: 'tool' as const, content: '18°C and sunny', toolCallId: 'call_1' },
+      ]
+    : [question];
+  return {
+    model,
+    messages: [{ role: 'system', content: 'You are terse.' }, ...turns],
+    stream: false,
+    tools: [WEATHER_TOOL],
+    toolChoice: 'auto',
+    ...overrides,
+  };
+}
+
 /** The ProviderError a call rejects with; fails the test if it resolves or rejects with anything else. */
 export async function failureOf(call: Promise<unknown>): Promise<ProviderError> {
   const outcome = await call.then(

@@ -1,0 +1,42 @@
+import { ApiErrorCode } from '@ultra/contracts';
+import { ApiException, type Problem, ValidationFailedException } from '@ultra/platform';
+import type { z } from 'zod';
+
+/** A field no Ultra model can honour, named as the client spelled it. */
+export function unsupportedParameter(path: string, why: string): never {
+  const message = `${path} is not supported: ${why}`;
+  throw new ApiException(ApiErrorCode.UnsupportedParameter, message, [{ path, message }]);
+}
+
+/** Parses a vendor request body; the first problems name their fields (400 validation_failed). */
+export function parseVendorBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ValidationFailedException('the body must be a JSON object', [{ path: 'body', message: 'not an object' }]);
+  }
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const problems: Problem[] = parsed.error.issues.slice(0, 10).map((issue) => ({
+    path: issue.path.length ? issue.path.map(String).join('.') : 'body',
+    message: issue.message,
+  }));
+  throw new ValidationFailedException(problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
+}
+
+/** Text of a content that is a string or a list of parts; any non-text part is refused by its path. */
+export function textOfContent(
+  content: string | readonly { type: string; text?: unknown }[] | null | undefined,
+  path: string,
+  textTypes: readonly string[] = ['text'],
+): string {
+  if (content === null || content === undefined) return '';
+  if (typeof content === 'string') return content;
+  return content
+    .map((part, i) => {
+      if (textTypes.includes(part.type) && typeof part.text === 'string') return part.text;
+      return unsupportedParameter(
+        `${path}.${i}`,
+        `content parts of type ${JSON.stringify(part.type)} (images, audio, files) cannot be given to a model by Ultra; send text`,
+      );
+    })
+    .join('');
+}

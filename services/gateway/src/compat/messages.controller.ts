@@ -1,0 +1,92 @@
+import { Body, Controller, Headers, HttpCode, HttpStatus, Post, Res, UseFilters } from '@nestjs/common';
+import { REQUEST_ID_HEADER } from '@ultra/platform';
+import type { FastifyReply } from 'fastify';
+import { RequireScopes } from '../api-keys/require-scopes.decorator';
+import { CurrentUser } from '../auth/current-user.decorator';
+import type { AuthUser } from '../auth/token-claims';
+import { CatalogService } from '../catalog/catalog.service';
+import { RequestId } from '../common/request-id.decorator';
+import { PatternRegistry } from '../patterns/pattern-registry';
+import { CompatErrorFilter } from './compat-error.filter';
+import { ANALYSIS_ID_HEADER, type CompatAnswer, showStagesHeader, ultraInfoOf } from './compat-request';
+import { answerOf, CompatRunService } from './compat-run.service';
+import { checkModelKnown, countInputTokens } from './messages-count-tokens';
+import { readCountTokens, readMessages } from './messages.mapper';
+import { anthropicStopReasonOf, anthropicUsageOf, MessagesStreamWriter, toolUseBlocksOf } from './messages.stream';
+
+/** Anthropic's message id for an analysis: `msg_` and the analysis id without its dashes. */
+const messageIdOf = (analysisId: string) => `msg_${analysisId.replace(/-/g, '')}`;
+
+function messageOf(answer: CompatAnswer, model: string) {
+  const toolUses = toolUseBlocksOf(answer);
+  return {
+    id: messageIdOf(answer.analysisId),
+    type: 'message',
+    role: 'assistant',
+    model,
+    content: [...(answer.text || !toolUses.length ? [{ type: 'text', text: answer.text }] : []), ...toolUses],
+    stop_reason: anthropicStopReasonOf(answer),
+    stop_sequence: null,
+    usage: anthropicUsageOf(answer),
+    ultra: ultraInfoOf(answer),
+  };
+}
+
+/**
+ * Anthropic's Messages API over Ultra: `ultra/<pattern>` runs a pattern (its earlier stages stream as thinking
+ * blocks), a catalog model id runs direct. Errors are in Anthropic's shape (CompatErrorFilter, by the path).
+ */
+@Controller('v1/messages')
+@UseFilters(CompatErrorFilter)
+export class MessagesController {
+  constructor(
+    private readonly runs: CompatRunService,
+    private readonly catalog: CatalogService,
+    private readonly patterns: PatternRegistry,
+  ) {}
+
+  @Post()
+  @RequireScopes('analyze')
+  @HttpCode(HttpStatus.OK)
+  async create(
+    @Body() body: unknown,
+    @Headers('x-ultra-show-stages') showStages: string | undefined,
+    @CurrentUser() user: AuthUser,
+    @RequestId() requestId: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const call = readMessages(body, showStagesHeader(showStages));
+    const run = await this.runs.start(call.request, reply.raw, user.id, requestId);
+    const headers = { [ANALYSIS_ID_HEADER]: run.analysisId, [REQUEST_ID_HEADER]: requestId };
+    if (!call.stream) {
+      const answer = await answerOf(run);
+      await reply.headers(headers).send(messageOf(answer, call.request.model));
+      return;
+    }
+    reply.hijack();
+    const writer = new MessagesStreamWriter(reply.raw, messageIdOf(run.analysisId), call.request.model);
+    writer.start(headers);
+    try {
+      for await (const event of run.events) if (writer.write(event)) break;
+    } catch (error) {
+      writer.fail({
+        status: 500,
+        code: 'internal_error',
+        message: `the stream broke off: ${String(error)}`,
+        param: null,
+      });
+    } finally {
+      if (!reply.raw.writableEnded) reply.raw.end();
+    }
+  }
+
+  /** An estimate (Ultra has no tokenizer of each vendor's); it starts no analysis and costs nothing. */
+  @Post('count_tokens')
+  @RequireScopes('read')
+  @HttpCode(HttpStatus.OK)
+  async countTokens(@Body() body: unknown, @CurrentUser() user: AuthUser): Promise<{ input_tokens: number }> {
+    const request = readCountTokens(body);
+    await checkModelKnown(request.model, user.id, this.catalog, this.patterns);
+    return { input_tokens: countInputTokens(request) };
+  }
+}

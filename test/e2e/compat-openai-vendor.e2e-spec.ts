@@ -194,8 +194,19 @@ describe('OpenAI-compatible chat completions: errors, disconnects and tools', ()
       { role: 'assistant', content: 'Rome.' },
       { role: 'user', content: 'And of Spain?' },
     ];
-    await client.chat.completions.create({ model: 'openai:gpt-4o-mini', messages });
+    const { data: directAnswer } = await client.chat.completions
+      .create({ model: 'openai:gpt-4o-mini', messages })
+      .withResponse();
     const direct = vendor.requests.at(-1)?.body as { messages: { role: string; content: string }[] };
+    // A rerun (here of its only stage) sends the same messages: they are stored with the analysis.
+    const analysisId = (directAnswer as unknown as { ultra: { analysisId: string } }).ultra.analysisId;
+    await user.waitForAnalysis(analysisId);
+    const rerun = await user.request<{ id: string }>('POST', `/api/analyses/${analysisId}/rerun`, {
+      fromStage: 'answer',
+    });
+    expect(rerun.status).toBe(202);
+    await user.waitForAnalysis(rerun.body.id);
+    expect((vendor.requests.at(-1)?.body as { messages: unknown[] }).messages).toEqual(direct.messages);
     expect(direct.messages).toEqual([
       { role: 'system', content: 'Answer in French.' },
       { role: 'user', content: 'Capital of Italy?' },

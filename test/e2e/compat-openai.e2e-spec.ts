@@ -36,9 +36,10 @@ describe('OpenAI-compatible endpoints with the official openai SDK, unchanged', 
     expect(data.choices[0].message.content?.length).toBeGreaterThan(0);
     expect(data.choices[0].finish_reason).toBe('stop');
     expect(data.usage?.prompt_tokens).toBeGreaterThan(0);
-    const view = await user.request<AnalysisView>('GET', `/api/analyses/${analysisId}`);
-    expect(view.body).toMatchObject({ status: 'completed', pattern: 'direct', models: ['mock:alpha'] });
-    expect(view.body.result?.text).toBe(data.choices[0].message.content);
+    // A direct call answers as soon as its model has; the store completes the analysis moments later.
+    const view = await user.waitForAnalysis(analysisId as string);
+    expect(view).toMatchObject({ status: 'completed', pattern: 'direct', models: ['mock:alpha'] });
+    expect(view.result?.text).toBe(data.choices[0].message.content);
   });
 
   it('streams ultra/critique: reasoning with stage labels before content, usage in the last chunk', async () => {
@@ -121,8 +122,8 @@ describe('OpenAI-compatible endpoints with the official openai SDK, unchanged', 
       })
       .withResponse();
     const id = (data as unknown as { ultra: { analysisId: string } }).ultra.analysisId;
-    const view = await user.request<AnalysisView>('GET', `/api/analyses/${id}`);
-    expect(view.body.prompt).toBe('And of Spain?');
-    expect(view.body.status).toBe('completed');
+    const view = await user.waitForAnalysis(id);
+    expect(view.prompt).toBe('And of Spain?');
+    expect(view.status).toBe('completed');
   });
 });

@@ -4,7 +4,15 @@ import { type AnalysisDocument, type AnalysisDocumentView, MAX_DOCUMENTS_PER_ANA
 import type { ModelId } from '../models/model-id';
 import type { PatternId } from '../patterns/pattern-spec';
 import type { StageName } from '../patterns/patterns';
-import type { AnalysisOptions, HistoryExchange, OutputError, StageRun, Usage } from '../queues/job-payloads';
+import type {
+  AnalysisOptions,
+  ChatMessage,
+  HistoryExchange,
+  OutputError,
+  StageRun,
+  Usage,
+} from '../queues/job-payloads';
+import type { ToolChoice, ToolDefinition } from '../queues/tools';
 import type { ToolCall } from '../queues/tools';
 import { callbackUrlSchema, type WebhookDeliveryView } from '../webhooks/webhooks';
 
@@ -180,6 +188,11 @@ export interface AnalysisDefinition {
   /** A follow-up's earlier exchanges as its prompts carried them, so a rerun or a resumed run carries them too. */
   history?: HistoryExchange[];
   historyOmitted?: number;
+  /** A compatible-API call's own instructions, turns and tools (AnalysisSpec), so a rerun or resumed run keeps them. */
+  system?: string;
+  conversation?: ChatMessage[];
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
   /** The thread and the analysis followed up (a follow-up, or a rerun of one); see AnalysisSummary. */
   threadId?: string;
   parentAnalysisId?: string | null;

@@ -79,6 +79,10 @@ export class AnalysesService {
       ...(spec.documents && { documents: spec.documents }),
       ...(sourceAnalysisId === undefined ? {} : { sourceAnalysisId }),
       ...(history && { history, historyOmitted }),
+      ...(spec.system !== undefined && { system: spec.system }),
+      ...(spec.conversation && { conversation: spec.conversation }),
+      ...(spec.tools && { tools: spec.tools }),
+      ...(spec.toolChoice !== undefined && { toolChoice: spec.toolChoice }),
       ...thread,
       ...(callbackUrl !== undefined && { callbackUrl }),
     });

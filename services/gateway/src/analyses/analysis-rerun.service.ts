@@ -79,6 +79,10 @@ export class AnalysisRerunService {
       reuse: { sourceAnalysisId: source.id, runs: reusedRuns(patternSpec, source.runs, request.fromStage) },
       // A rerun of a follow-up renders the prompts its reused runs saw; every rerun joins its source's thread.
       ...(source.history && { history: source.history, historyOmitted: source.historyOmitted }),
+      ...(source.system !== undefined && { system: source.system }),
+      ...(source.conversation && { conversation: source.conversation }),
+      ...(source.tools && { tools: source.tools }),
+      ...(source.toolChoice !== undefined && { toolChoice: source.toolChoice }),
     };
     const thread = { threadId: source.threadId ?? source.id, parentAnalysisId: source.parentAnalysisId ?? null };
     const accepted = await this.analyses.launch(spec, userId, requestId, source.id, thread);

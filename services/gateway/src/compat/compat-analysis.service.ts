@@ -29,6 +29,21 @@ export interface StartedCompat {
 
 const quote = (value: unknown): string => JSON.stringify(value);
 
+const noPattern = (model: string, id: string) =>
+  new ApiException(
+    ApiErrorCode.UnknownModel,
+    `unknown model ${quote(model)}: there is no pattern ${quote(id)}; GET /v1/models lists the models`,
+    [{ path: 'model', message: `no pattern ${quote(id)}` }],
+  );
+
+const notInCatalog = (model: string) =>
+  new ApiException(
+    ApiErrorCode.UnknownModel,
+    `unknown model ${quote(model)}: use a catalog model id such as "mock:alpha" or "ultra/<pattern>"; ` +
+      'GET /v1/models lists them',
+    [{ path: 'model', message: `unknown model ${quote(model)}` }],
+  );
+
 function unsupported(path: string, message: string): never {
   throw new ApiException(ApiErrorCode.UnsupportedParameter, message, [{ path, message }]);
 }
@@ -97,6 +112,17 @@ export class CompatAnalysisService {
     return { analysisId: accepted.id, spec: full, showStages: request.showStages ?? ultra.showStages ?? true };
   }
 
+  /** The 404 a run would answer for `model`, without starting one (Anthropic's count_tokens). */
+  async checkModel(model: string, userId: string): Promise<void> {
+    if (model === ULTRA_DEFAULT_MODEL) return;
+    if (model.startsWith(ULTRA_MODEL_PREFIX)) {
+      const id = model.slice(ULTRA_MODEL_PREFIX.length);
+      if (!(await this.patterns.find(id, userId))) throw noPattern(model, id);
+    } else if (!this.catalog.find(model)) {
+      throw notInCatalog(model);
+    }
+  }
+
   /** A client that went away: its analysis stops (best effort; it may have ended meanwhile). */
   async cancel(analysisId: string, userId: string, requestId: string): Promise<void> {
     try {
@@ -132,26 +158,13 @@ export class CompatAnalysisService {
       const id =
         model === ULTRA_DEFAULT_MODEL ? (defaults?.pattern ?? DEFAULT_PATTERN) : model.slice(ULTRA_MODEL_PREFIX.length);
       const resolved = await this.patterns.find(id, userId);
-      if (!resolved) {
-        throw new ApiException(
-          ApiErrorCode.UnknownModel,
-          `unknown model ${quote(model)}: there is no pattern ${quote(id)}; GET /v1/models lists the models`,
-          [{ path: 'model', message: `no pattern ${quote(id)}` }],
-        );
-      }
+      if (!resolved) throw noPattern(model, id);
       const models = ultra.models ?? (defaults?.models.length ? defaults.models : await this.firstReady(userId));
       const preferred = ultra.ultraModel ?? defaults?.ultraModel ?? undefined;
       const ultraModel = ultra.ultraModel ?? (preferred && models.includes(preferred) ? preferred : undefined);
       return { pattern: resolved.spec, models, ...(ultraModel !== undefined && { ultraModel }) };
     }
-    if (!this.catalog.find(model)) {
-      throw new ApiException(
-        ApiErrorCode.UnknownModel,
-        `unknown model ${quote(model)}: use a catalog model id such as "mock:alpha" or "ultra/<pattern>"; ` +
-          'GET /v1/models lists them',
-        [{ path: 'model', message: `unknown model ${quote(model)}` }],
-      );
-    }
+    if (!this.catalog.find(model)) throw notInCatalog(model);
     if (ultra.models || ultra.ultraModel) {
       unsupported(
         ultra.models ? 'ultra.models' : 'ultra.ultraModel',

@@ -81,6 +81,7 @@ export class CompatStreamTranslator {
       case PushEventType.OutputFailed:
         return this.ended(keyOf(event), `\n\n(failed: ${event.category}: ${event.message})`);
       case PushEventType.OutputCompleted:
+        if (this.answersEarly(keyOf(event))) return this.answered(event);
         return this.ended(keyOf(event), '');
       case PushEventType.StageCompleted:
         for (const output of event.outputs) this.add(output.usage);
@@ -92,6 +93,32 @@ export class CompatStreamTranslator {
       default:
         return [];
     }
+  }
+
+  /**
+   * A one-stage pattern (`direct`) has its answer once that stage's one call completed: its client need not wait
+   * while results stores the end (the analysis completes in the store moments later).
+   */
+  private answersEarly(key: string): boolean {
+    return key === this.contentKey && this.spec.patternSpec.stages.length === 1;
+  }
+
+  private answered(event: Extract<PushEvent, { type: 'output.completed' }>): CompatEvent[] {
+    if (event.usage) this.add(event.usage);
+    const toolCalls = event.toolCalls ?? [];
+    return [{ kind: 'done', answer: this.answerOf(this.contentSent, toolCalls, event.finishReason) }];
+  }
+
+  private answerOf(text: string, toolCalls: ToolCall[], finishReason: unknown): CompatAnswer {
+    return {
+      analysisId: this.analysisId,
+      pattern: this.spec.pattern,
+      models: this.spec.models,
+      text,
+      toolCalls,
+      finishReason: finishReasonOf(finishReason, toolCalls),
+      usage: { ...this.usage, costUsd: Number(this.usage.costUsd.toFixed(8)) },
+    };
   }
 
   private isAnswerRun(event: Extract<PushEvent, { type: 'stage.started' }>): boolean {
@@ -191,15 +218,7 @@ export class CompatStreamTranslator {
       events.push({ kind: 'content', text: text.slice(this.contentSent.length) });
       this.contentSent = text;
     }
-    const answer: CompatAnswer = {
-      analysisId: this.analysisId,
-      pattern: this.spec.pattern,
-      models: this.spec.models,
-      text,
-      toolCalls,
-      finishReason: finishReasonOf(result?.finishReason, toolCalls),
-      usage: { ...this.usage, costUsd: Number(this.usage.costUsd.toFixed(8)) },
-    };
+    const answer = this.answerOf(text, toolCalls, result?.finishReason);
     return [...events, { kind: 'done', answer }];
   }
 }

@@ -4,14 +4,12 @@ import type { FastifyReply } from 'fastify';
 import { RequireScopes } from '../api-keys/require-scopes.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import type { AuthUser } from '../auth/token-claims';
-import { CatalogService } from '../catalog/catalog.service';
 import { RequestId } from '../common/request-id.decorator';
-import { PatternRegistry } from '../patterns/pattern-registry';
+import { CompatAnalysisService } from './compat-analysis.service';
 import { CompatErrorFilter } from './compat-error.filter';
 import { ANALYSIS_ID_HEADER, type CompatAnswer, showStagesHeader, ultraInfoOf } from './compat-request';
 import { answerOf, CompatRunService } from './compat-run.service';
-import { checkModelKnown, countInputTokens } from './messages-count-tokens';
-import { readCountTokens, readMessages } from './messages.mapper';
+import { countInputTokens, readCountTokens, readMessages } from './messages.mapper';
 import { anthropicStopReasonOf, anthropicUsageOf, MessagesStreamWriter, toolUseBlocksOf } from './messages.stream';
 
 /** Anthropic's message id for an analysis: `msg_` and the analysis id without its dashes. */
@@ -41,8 +39,7 @@ function messageOf(answer: CompatAnswer, model: string) {
 export class MessagesController {
   constructor(
     private readonly runs: CompatRunService,
-    private readonly catalog: CatalogService,
-    private readonly patterns: PatternRegistry,
+    private readonly analyses: CompatAnalysisService,
   ) {}
 
   @Post()
@@ -86,7 +83,7 @@ export class MessagesController {
   @HttpCode(HttpStatus.OK)
   async countTokens(@Body() body: unknown, @CurrentUser() user: AuthUser): Promise<{ input_tokens: number }> {
     const request = readCountTokens(body);
-    await checkModelKnown(request.model, user.id, this.catalog, this.patterns);
+    await this.analyses.checkModel(request.model, user.id);
     return { input_tokens: countInputTokens(request) };
   }
 }

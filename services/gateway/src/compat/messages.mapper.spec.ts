@@ -1,6 +1,5 @@
 import { ApiException } from '@ultra/platform';
-import { countInputTokens } from './messages-count-tokens';
-import { readCountTokens, readMessages } from './messages.mapper';
+import { countInputTokens, readCountTokens, readMessages } from './messages.mapper';
 
 /** The error a body is refused with: its code and the path it names. */
 function refusal(body: unknown): { code: string; path: unknown } {

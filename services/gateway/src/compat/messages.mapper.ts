@@ -1,5 +1,6 @@
 import type { ChatMessage, ToolCall, ToolChoice, ToolDefinition } from '@ultra/contracts';
 import {
+  estimateTokens,
   type AnthropicBlock,
   type AnthropicCountTokensRequest,
   anthropicCountTokensRequestSchema,
@@ -161,4 +162,21 @@ export function readMessages(body: unknown, showStages: boolean | undefined): Me
 /** Reads `POST /v1/messages/count_tokens`: the same checks as a message, without max_tokens. */
 export function readCountTokens(body: unknown): CompatRequest {
   return requestOf(parseVendorBody(anthropicCountTokensRequestSchema, body));
+}
+
+/**
+ * The input tokens of a request by the gateway's own estimate (four characters a token, as the analysis estimate
+ * counts): the system prompt, every turn with its tool calls and results, and the tools' definitions. An ensemble
+ * sends this to each model of its panel, several times: `POST /api/analyze/estimate` tells what a whole run costs.
+ */
+export function countInputTokens(request: CompatRequest): number {
+  const parts = [
+    request.system ?? '',
+    ...request.messages.flatMap((m) => [m.content, ...(m.toolCalls ?? []).map((c) => `${c.name} ${c.arguments}`)]),
+    request.tools?.length ? JSON.stringify(request.tools) : '',
+  ];
+  return Math.max(
+    1,
+    parts.reduce((sum, part) => sum + estimateTokens(part), 0),
+  );
 }

@@ -62,7 +62,7 @@ function endEvent(analysisId: string, ref: OutputRef, outcome: DeltaOutcome, end
 
 /**
  * Writes a streaming call's token deltas to the analysis' push-event stream (output.delta, then output.completed,
- * output.failed or output.retrying), batched: at most one XADD per DELTA_FLUSH_MS per call, so streaming costs a
+ * output.failed or output.retrying), batched after the first piece: at most one XADD per DELTA_FLUSH_MS per call, so streaming costs a
  * few round trips per answer, not one per token. Best effort: a lost delta never fails the call, whose full text
  * is stored anyway.
  */
@@ -82,6 +82,7 @@ export class DeltaPublisher {
     let buffer = '';
     let timer: NodeJS.Timeout | undefined;
     let written: Promise<unknown> = Promise.resolve();
+    let first = true;
     // Each write is sent at once, on the one shared connection: Redis runs them in order, and an end event is on
     // the wire before the task returns, so it precedes the stage's next events without being awaited.
     const write = (events: UnstampedPushEvent[]) => {
@@ -107,6 +108,12 @@ export class DeltaPublisher {
     return {
       push: (text) => {
         buffer += text;
+        // The first piece goes at once (time to first token is what a reader waits on); the rest are batched.
+        if (first) {
+          first = false;
+          write(take());
+          return;
+        }
         timer ??= setTimeout(() => write(take()), this.config.DELTA_FLUSH_MS);
       },
       close: (outcome, end = {}) => {

@@ -8,7 +8,8 @@ import {
   type CreateAnalysisCommand,
 } from '@ultra/contracts';
 import { DataSource } from 'typeorm';
-import { AnalysisEntity } from './analysis.entity';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { AnalysisEntity, type ClientConversation } from './analysis.entity';
 import type { PageCursor } from './page-cursor';
 
 export interface AnalysisProgress {
@@ -31,6 +32,18 @@ export const NOW_MS = (): string => "date_trunc('milliseconds', now())";
 export const ENDED = [AnalysisStatus.Completed, AnalysisStatus.Failed];
 
 /** The analyses table. Writes are idempotent by id, and ending an analysis happens once. */
+/** The compatible API's extras of a create, or null when it carries none (every other analysis). */
+function conversationOf(command: CreateAnalysisCommand): ClientConversation | null {
+  const { system, conversation: turns, tools, toolChoice } = command;
+  if (system === undefined && !turns?.length && !tools?.length && toolChoice === undefined) return null;
+  return {
+    ...(system !== undefined && { system }),
+    ...(turns?.length && { turns }),
+    ...(tools?.length && { tools }),
+    ...(toolChoice !== undefined && { toolChoice }),
+  };
+}
+
 @Injectable()
 export class AnalysesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -56,6 +69,8 @@ export class AnalysesRepository {
         threadId: command.threadId ?? command.id,
         parentAnalysisId: command.parentAnalysisId ?? null,
         history: command.history ? { exchanges: command.history, omitted: command.historyOmitted ?? 0 } : null,
+        // TypeORM's partial-entity type cannot follow the tool-choice union; the value is the column's type.
+        conversation: conversationOf(command) as QueryDeepPartialEntity<AnalysisEntity>['conversation'],
         models: command.models,
         ultraModel: command.ultraModel,
         prompt: command.prompt,

@@ -39,6 +39,10 @@ export const createAnalysisCommandSchema = z.object({
   parentAnalysisId: z.uuid().nullable().default(null),
   history: analysisSpecSchema.shape.history,
   historyOmitted: analysisSpecSchema.shape.historyOmitted,
+  system: analysisSpecSchema.shape.system,
+  conversation: analysisSpecSchema.shape.conversation,
+  tools: analysisSpecSchema.shape.tools,
+  toolChoice: analysisSpecSchema.shape.toolChoice,
 }) satisfies z.ZodType<CreateAnalysisCommand>;
 
 const userIdQuery = z.object({ userId: z.uuid({ error: 'userId must be a uuid' }) });

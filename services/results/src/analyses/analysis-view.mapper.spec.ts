@@ -40,6 +40,7 @@ function analysis(overrides: Partial<AnalysisEntity> = {}): AnalysisEntity {
     resultData: null,
     resultToolCalls: null,
     resultFinishReason: null,
+    conversation: null,
     error: null,
     deadlineAt: null,
     createdAt: created,

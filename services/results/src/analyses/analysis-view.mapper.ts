@@ -28,6 +28,10 @@ export type AnalysisRequest = Pick<
   | 'documents'
   | 'history'
   | 'historyOmitted'
+  | 'system'
+  | 'conversation'
+  | 'tools'
+  | 'toolChoice'
 >;
 
 export function toAnalysisSummary(analysis: AnalysisEntity): AnalysisSummary {
@@ -117,6 +121,11 @@ export function analysisRequestOf(analysis: AnalysisEntity): AnalysisRequest {
     ...(analysis.documents && { documents: analysis.documents }),
     // Only a follow-up has any; absent (not null) otherwise, as the analysis spec expects.
     ...(analysis.history && { history: analysis.history.exchanges, historyOmitted: analysis.history.omitted }),
+    // A compatible-API call's extras, so a rerun or a resumed run sends the same messages and tools.
+    ...(analysis.conversation?.system !== undefined && { system: analysis.conversation.system }),
+    ...(analysis.conversation?.turns && { conversation: analysis.conversation.turns }),
+    ...(analysis.conversation?.tools && { tools: analysis.conversation.tools }),
+    ...(analysis.conversation?.toolChoice !== undefined && { toolChoice: analysis.conversation.toolChoice }),
   };
 }
 

@@ -3,12 +3,15 @@ import type {
   AnalysisError,
   AnalysisOptions,
   AnalysisStatus,
+  ChatMessage,
   HistoryExchange,
   ModelId,
   PatternId,
   PatternSpec,
   StageName,
   ToolCall,
+  ToolChoice,
+  ToolDefinition,
 } from '@ultra/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
@@ -16,6 +19,14 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  * One analysis as the gateway created it, plus where it stands. The id comes from the gateway, so a retried
  * create finds the row it already made. Schema changes go through migrations (see database/migrations).
  */
+/** What a compatible-API call carried beside the question (AnalysisSpec's system, conversation and tools). */
+export interface ClientConversation {
+  system?: string;
+  turns?: ChatMessage[];
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+}
+
 @Entity({ name: 'analyses' })
 export class AnalysisEntity {
   @PrimaryColumn({ type: 'uuid' })
@@ -59,6 +70,10 @@ export class AnalysisEntity {
   /** A follow-up's earlier exchanges as its prompts carried them, and how many older ones were left out. */
   @Column({ type: 'jsonb', nullable: true })
   history!: { exchanges: HistoryExchange[]; omitted: number } | null;
+
+  /** A compatible-API call's system instructions, turns and tools; null for other analyses. */
+  @Column({ type: 'jsonb', nullable: true })
+  conversation!: ClientConversation | null;
 
   /** Attached documents: the chunks the prompts showed and their text; null without documents. */
   @Column({ type: 'jsonb', nullable: true })

@@ -11,6 +11,7 @@ import { AnalysisSearch1732000005000 } from './migrations/1732000005000-analysis
 import { AnalysisDocuments1732000006000 } from './migrations/1732000006000-analysis-documents';
 import { AnalysisThreads1732000007000 } from './migrations/1732000007000-analysis-threads';
 import { OutputToolCalls1767000001000 } from './migrations/1767000001000-output-tool-calls';
+import { AnalysisConversation1767000003000 } from './migrations/1767000003000-analysis-conversation';
 
 /** Shared by the running service and `migrate.js`, so both see the same entities and migration history. */
 export const resultsDatabase: DatabaseOptions = {
@@ -25,6 +26,7 @@ export const resultsDatabase: DatabaseOptions = {
     AnalysisDocuments1732000006000,
     AnalysisThreads1732000007000,
     OutputToolCalls1767000001000,
+    AnalysisConversation1767000003000,
   ],
   migrationsTableName: 'results_migrations',
 };

@@ -46,10 +46,12 @@ describe('OpenAI-compatible chat completions: errors, disconnects and tools', ()
 
   it('refuses what an ensemble cannot honour with BadRequestError naming the field', async () => {
     const tool = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } };
-    const cases: [Record<string, unknown>, string][] = [
+    const cases: [Record<string, unknown>, unknown][] = [
       [{ n: 2 }, 'n'],
       [{ logprobs: true }, 'logprobs'],
       [{ model: 'ultra/critique', tools: [tool] }, 'tools'],
+      // A direct model whose provider's adapter does not map tools (Google) is refused before anything runs.
+      [{ model: 'google:gemini-2.5-flash', tools: [tool] }, 'tools'],
       [
         { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/y.png' } }] }] },
         'messages.0.content.0',
@@ -58,6 +60,22 @@ describe('OpenAI-compatible chat completions: errors, disconnects and tools', ()
       [{ messages: [] }, 'messages'],
       [{ messages: [{ role: 'assistant', content: 'only me' }] }, 'messages'],
       [{ temperature: 7 }, 'temperature'],
+      // Text no store or model can take, anywhere in the body, and tools a job may not hold: 400, never a 500.
+      [
+        {
+          messages: [
+            { role: 'system', content: 'a\u0000b' },
+            { role: 'user', content: 'q' },
+          ],
+        },
+        'messages.0.content',
+      ],
+      [{ messages: [{ role: 'user', content: 'q\ud800' }] }, 'messages.0.content'],
+      [{ model: 'openai:gpt-4o-mini', tools: [{ type: 'function', function: { name: 'has space' } }] }, 'tools.0.name'],
+      [
+        { metadata: { deep: JSON.parse('['.repeat(100) + ']'.repeat(100)) as unknown } },
+        expect.stringMatching(/^metadata\.deep(\.0)+$/),
+      ],
       [{ ultra: { models: 'mock:alpha' } }, 'ultra.models'],
     ];
     for (const [body, param] of cases) {
@@ -77,6 +95,18 @@ describe('OpenAI-compatible chat completions: errors, disconnects and tools', ()
         bad.chat.completions.create({ model: 'mock:alpha', messages: [{ role: 'user', content: 'x' }] }),
       ).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
     }
+  });
+
+  it('takes an API key: read lists models, analyze runs them; a missing scope is PermissionDeniedError (403)', async () => {
+    const created = await user.request<{ key: string }>('POST', '/api/api-keys', { name: 'reader', scopes: ['read'] });
+    expect(created.status).toBe(201);
+    const reader = new OpenAI({ apiKey: created.body.key, baseURL: `${stack.baseUrl}/v1`, maxRetries: 0 });
+    expect((await reader.models.list()).data.length).toBeGreaterThan(0);
+    const refused: unknown = await reader.chat.completions
+      .create({ model: 'mock:alpha', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect(refused).toMatchObject({ status: 403, code: 'insufficient_scope', type: 'permission_error' });
   });
 
   it('cancels the analysis when the client disconnects mid-stream: no further calls reach the vendor', async () => {

@@ -99,6 +99,9 @@ describe('security: BOLA — user B gets 404 for every resource of user A, on ev
 
   /** A's resource for a route's path parameter, by the collection it belongs to; undefined for an unknown one. */
   function valuesFor(route: DocumentedRoute): Record<string, string> | undefined {
+    // The compatible API names A's own pattern as the model `ultra/<id>`: whole (encoded), or in two segments.
+    if (route.path === '/v1/models/{id}') return { id: `ultra/${ids.pattern}` };
+    if (route.path === '/v1/models/{id}/{name}') return { id: 'ultra', name: ids.pattern };
     const values: Record<string, string> = {};
     for (const param of route.params) {
       const collection = route.path.split(`/{${param}}`)[0].split('/').at(-1);
@@ -164,6 +167,17 @@ describe('security: BOLA — user B gets 404 for every resource of user A, on ev
       const allowed = route.path.startsWith('/api/admin/') ? [403, 404] : [404];
       if (!allowed.includes(res.status))
         wrong.push(`${route.method} ${route.path} → ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    // Running A's pattern through the compatible API is refused like reading it: 404, as an unknown model.
+    for (const path of ['/v1/chat/completions', '/v1/responses', '/v1/messages']) {
+      const body = {
+        model: `ultra/${ids.pattern}`,
+        max_tokens: 10,
+        messages: [{ role: 'user', content: 'x' }],
+        input: 'x',
+      };
+      const res = await call(b, 'POST', path, body);
+      if (res.status !== 404) wrong.push(`POST ${path} with A's pattern → ${res.status} ${JSON.stringify(res.body)}`);
     }
     expect(wrong).toEqual([]);
     // Every route with an id of analyses, patterns, documents, threads, api-keys and provider-keys, at least.

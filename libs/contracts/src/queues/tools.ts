@@ -33,3 +33,9 @@ export const toolCallSchema = z.object({
 export type ToolCall = z.infer<typeof toolCallSchema>;
 
 export const MAX_TOOLS = 128;
+
+/**
+ * Providers whose adapter does not map tools (the worker fails such a call; the compatible API refuses it up
+ * front with 400 unsupported_parameter). Every other provider, OpenAI-compatible servers included, takes them.
+ */
+export const PROVIDERS_WITHOUT_TOOLS: ReadonlySet<string> = new Set(['google']);

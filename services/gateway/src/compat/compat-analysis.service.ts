@@ -1,5 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type AnalysisSpec, ApiErrorCode, DEFAULT_PATTERN, type PatternSpec } from '@ultra/contracts';
+import {
+  type AnalysisSpec,
+  analysisSpecSchema,
+  ApiErrorCode,
+  DEFAULT_PATTERN,
+  type PatternSpec,
+  PROVIDERS_WITHOUT_TOOLS,
+} from '@ultra/contracts';
 import { APP_CONFIG, ApiException } from '@ultra/platform';
 import { AnalysesService } from '../analyses/analyses.service';
 import { AnalysisCancelService } from '../analyses/analysis-cancel.service';
@@ -44,6 +51,24 @@ const notInCatalog = (model: string) =>
     [{ path: 'model', message: `unknown model ${quote(model)}` }],
   );
 
+/**
+ * The analysis as the queue will check it: what the vendor shapes let through but a job may not hold (a tool name
+ * with spaces, an over-long call id) is the caller's 400 here, named by the analysis field, not a 500 later.
+ */
+function checkSpec(spec: AnalysisSpec): void {
+  const parsed = analysisSpecSchema.safeParse(spec);
+  if (parsed.success) return;
+  const problems = parsed.error.issues.slice(0, 10).map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
+  throw new ApiException(
+    ApiErrorCode.ValidationFailed,
+    problems.map((p) => `${p.path}: ${p.message}`).join('; '),
+    problems,
+  );
+}
+
 function unsupported(path: string, message: string): never {
   throw new ApiException(ApiErrorCode.UnsupportedParameter, message, [{ path, message }]);
 }
@@ -81,6 +106,7 @@ export class CompatAnalysisService {
           'tools pass through only for a catalog model (e.g. "openai:gpt-4.1-mini"), which runs direct',
       );
     }
+    if (direct && request.tools?.length) this.checkTools(target.models[0]);
     const mapped = mapConversation(request.messages);
     const { spec } = await this.validator.validateRequest(
       {
@@ -108,6 +134,7 @@ export class CompatAnalysisService {
       ...(direct && request.tools?.length && { tools: request.tools }),
       ...(direct && request.toolChoice !== undefined && { toolChoice: request.toolChoice }),
     };
+    checkSpec(full);
     const accepted = await this.analyses.launch(full, userId, requestId);
     return { analysisId: accepted.id, spec: full, showStages: request.showStages ?? ultra.showStages ?? true };
   }
@@ -121,6 +148,12 @@ export class CompatAnalysisService {
     } else if (!this.catalog.find(model)) {
       throw notInCatalog(model);
     }
+  }
+
+  private checkTools(model: string): void {
+    const provider = this.catalog.find(model)?.provider ?? '';
+    if (!PROVIDERS_WITHOUT_TOOLS.has(provider)) return;
+    unsupported('tools', `tools are not passed to provider ${quote(provider)} by Ultra (model ${quote(model)})`);
   }
 
   /** A client that went away: its analysis stops (best effort; it may have ended meanwhile). */

@@ -52,7 +52,7 @@ export class GoogleProvider implements LlmProvider {
 
   async complete(request: LlmRequest, signal: AbortSignal, callbacks?: LlmCallbacks): Promise<LlmResponse> {
     const modelId = `${this.id}:${request.model}`;
-    // Not mapped yet: failing plainly beats a call that silently ignores the caller's tools.
+    // Not mapped yet (PROVIDERS_WITHOUT_TOOLS): failing plainly beats a call that silently ignores the caller's tools.
     if (request.tools?.length) {
       throw new ProviderError(ErrorCategory.InvalidRequest, `${modelId}: tools are not supported for provider google`);
     }

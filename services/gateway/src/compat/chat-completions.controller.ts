@@ -1,5 +1,4 @@
 import { Body, Controller, Headers, HttpCode, HttpStatus, Post, Res, UseFilters } from '@nestjs/common';
-import { REQUEST_ID_HEADER } from '@ultra/platform';
 import type { FastifyReply } from 'fastify';
 import { RequireScopes } from '../api-keys/require-scopes.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -8,8 +7,8 @@ import { RequestId } from '../common/request-id.decorator';
 import { openAiToolCallsOf, openAiUsageOf, ChatCompletionStreamWriter } from './chat-completions.stream';
 import { readChatCompletion } from './chat-completions.mapper';
 import { CompatErrorFilter } from './compat-error.filter';
-import { ANALYSIS_ID_HEADER, type CompatAnswer, showStagesHeader, ultraInfoOf } from './compat-request';
-import { answerOf, CompatRunService } from './compat-run.service';
+import { type CompatAnswer, showStagesHeader, ultraInfoOf } from './compat-request';
+import { answerOf, CompatRunService, replyTo } from './compat-run.service';
 
 function chatCompletionOf(answer: CompatAnswer, model: string) {
   const toolCalls = openAiToolCallsOf(answer).map(({ index: _index, ...call }) => call);
@@ -55,26 +54,13 @@ export class ChatCompletionsController {
   ): Promise<void> {
     const call = readChatCompletion(body, showStagesHeader(showStages));
     const run = await this.runs.start(call.request, reply.raw, user.id, requestId);
-    const headers = { [ANALYSIS_ID_HEADER]: run.analysisId, [REQUEST_ID_HEADER]: requestId };
-    if (!call.stream) {
-      const answer = await answerOf(run);
-      await reply.headers(headers).send(chatCompletionOf(answer, call.request.model));
-      return;
-    }
-    reply.hijack();
-    const writer = new ChatCompletionStreamWriter(reply.raw, run.analysisId, call.request.model, call.includeUsage);
-    writer.open(headers);
-    try {
-      for await (const event of run.events) if (writer.write(event)) break;
-    } catch (error) {
-      writer.fail({
-        status: 500,
-        code: 'internal_error',
-        message: `the stream broke off: ${String(error)}`,
-        param: null,
-      });
-    } finally {
-      if (!reply.raw.writableEnded) reply.raw.end();
-    }
+    await replyTo(
+      reply,
+      run,
+      requestId,
+      call.stream
+        ? { writer: new ChatCompletionStreamWriter(reply.raw, run.analysisId, call.request.model, call.includeUsage) }
+        : { body: async () => chatCompletionOf(await answerOf(run), call.request.model) },
+    );
   }
 }

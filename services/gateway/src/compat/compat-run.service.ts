@@ -1,16 +1,57 @@
 import type { ServerResponse } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import { ApiErrorCode } from '@ultra/contracts';
-import { ApiException } from '@ultra/platform';
+import { ApiException, REQUEST_ID_HEADER } from '@ultra/platform';
+import type { FastifyReply } from 'fastify';
 import { AnalysisEventStreamService } from '../events/analysis-event-stream.service';
 import { CompatAnalysisService } from './compat-analysis.service';
-import type { CompatAnswer, CompatRequest } from './compat-request';
+import type { CompatError } from './compat-error.filter';
+import { ANALYSIS_ID_HEADER, type CompatAnswer, type CompatRequest } from './compat-request';
 import { type CompatEvent, CompatStreamTranslator } from './compat-stream.translator';
 
 /** A compatible call under way: its analysis, and its events until the answer (null: a quiet heartbeat period). */
 export interface CompatRun {
   analysisId: string;
   events: AsyncGenerator<CompatEvent | null>;
+}
+
+/** A vendor's stream of a run: its head, each event in its frames (true once ended), and a failure after the head. */
+export interface CompatStreamWriter {
+  open(headers: Record<string, string>): void;
+  write(event: CompatEvent | null): boolean;
+  fail(error: CompatError): void;
+}
+
+/**
+ * Answers a compatible call the one way all three APIs do: with `body` (the vendor's JSON, built once the answer is
+ * there) or, for a stream, through `writer` on the hijacked response. Both carry the analysis id header.
+ */
+export async function replyTo(
+  reply: FastifyReply,
+  run: CompatRun,
+  requestId: string,
+  answer: { body: () => Promise<unknown> } | { writer: CompatStreamWriter },
+): Promise<void> {
+  const headers = { [ANALYSIS_ID_HEADER]: run.analysisId, [REQUEST_ID_HEADER]: requestId };
+  if ('body' in answer) {
+    const body = await answer.body();
+    await reply.headers(headers).send(body);
+    return;
+  }
+  reply.hijack();
+  answer.writer.open(headers);
+  try {
+    for await (const event of run.events) if (answer.writer.write(event)) break;
+  } catch (error) {
+    answer.writer.fail({
+      status: 500,
+      code: 'internal_error',
+      message: `the stream broke off: ${String(error)}`,
+      param: null,
+    });
+  } finally {
+    if (!reply.raw.writableEnded) reply.raw.end();
+  }
 }
 
 /** The answer of a run that is not streamed: its `done`, or the analysis' failure as 502 analysis_failed. */

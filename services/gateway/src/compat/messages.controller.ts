@@ -1,5 +1,4 @@
 import { Body, Controller, Headers, HttpCode, HttpStatus, Post, Res, UseFilters } from '@nestjs/common';
-import { REQUEST_ID_HEADER } from '@ultra/platform';
 import type { FastifyReply } from 'fastify';
 import { RequireScopes } from '../api-keys/require-scopes.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -7,8 +6,8 @@ import type { AuthUser } from '../auth/token-claims';
 import { RequestId } from '../common/request-id.decorator';
 import { CompatAnalysisService } from './compat-analysis.service';
 import { CompatErrorFilter } from './compat-error.filter';
-import { ANALYSIS_ID_HEADER, type CompatAnswer, showStagesHeader, ultraInfoOf } from './compat-request';
-import { answerOf, CompatRunService } from './compat-run.service';
+import { type CompatAnswer, showStagesHeader, ultraInfoOf } from './compat-request';
+import { answerOf, CompatRunService, replyTo } from './compat-run.service';
 import { countInputTokens, readCountTokens, readMessages } from './messages.mapper';
 import { anthropicStopReasonOf, anthropicUsageOf, MessagesStreamWriter, toolUseBlocksOf } from './messages.stream';
 
@@ -54,27 +53,14 @@ export class MessagesController {
   ): Promise<void> {
     const call = readMessages(body, showStagesHeader(showStages));
     const run = await this.runs.start(call.request, reply.raw, user.id, requestId);
-    const headers = { [ANALYSIS_ID_HEADER]: run.analysisId, [REQUEST_ID_HEADER]: requestId };
-    if (!call.stream) {
-      const answer = await answerOf(run);
-      await reply.headers(headers).send(messageOf(answer, call.request.model));
-      return;
-    }
-    reply.hijack();
-    const writer = new MessagesStreamWriter(reply.raw, messageIdOf(run.analysisId), call.request.model);
-    writer.start(headers);
-    try {
-      for await (const event of run.events) if (writer.write(event)) break;
-    } catch (error) {
-      writer.fail({
-        status: 500,
-        code: 'internal_error',
-        message: `the stream broke off: ${String(error)}`,
-        param: null,
-      });
-    } finally {
-      if (!reply.raw.writableEnded) reply.raw.end();
-    }
+    await replyTo(
+      reply,
+      run,
+      requestId,
+      call.stream
+        ? { writer: new MessagesStreamWriter(reply.raw, messageIdOf(run.analysisId), call.request.model) }
+        : { body: async () => messageOf(await answerOf(run), call.request.model) },
+    );
   }
 
   /** An estimate (Ultra has no tokenizer of each vendor's); it starts no analysis and costs nothing. */

@@ -29,7 +29,7 @@ describe('MessagesStreamWriter', () => {
     server = createServer((request, response) => {
       request.resume();
       const writer = new MessagesStreamWriter(response, 'msg_0b7a', 'ultra/critique');
-      writer.start({ 'x-ultra-analysis-id': 'a1' });
+      writer.open({ 'x-ultra-analysis-id': 'a1' });
       for (const event of events) if (writer.write(event)) return;
       response.end();
     });

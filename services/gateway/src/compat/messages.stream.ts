@@ -66,7 +66,7 @@ export function toolUseBlocksOf(answer: Pick<CompatAnswer, 'toolCalls'>) {
  */
 export class MessagesStreamWriter {
   private index = -1;
-  private open: 'thinking' | 'text' | null = null;
+  private block: 'thinking' | 'text' | null = null;
   private textSent = false;
 
   constructor(
@@ -75,7 +75,7 @@ export class MessagesStreamWriter {
     private readonly model: string,
   ) {}
 
-  start(headers: Record<string, string>): void {
+  open(headers: Record<string, string>): void {
     this.response.writeHead(200, {
       ...headers,
       'content-type': 'text/event-stream; charset=utf-8',
@@ -110,12 +110,12 @@ export class MessagesStreamWriter {
         this.thinking(`**${event.label}**\n\n`);
         return false;
       case 'reasoning':
-        if (this.open !== 'thinking') this.openBlock('thinking');
+        if (this.block !== 'thinking') this.openBlock('thinking');
         this.thinking(event.text);
         return false;
       case 'content':
         if (!event.text) return false;
-        if (this.open !== 'text') this.openBlock('text');
+        if (this.block !== 'text') this.openBlock('text');
         this.delta({ type: 'text_delta', text: event.text });
         return false;
       case 'done':
@@ -154,16 +154,16 @@ export class MessagesStreamWriter {
   private openBlock(type: 'thinking' | 'text'): void {
     this.closeBlock();
     this.index++;
-    this.open = type;
+    this.block = type;
     const block = type === 'text' ? { type, text: '' } : { type, thinking: '', signature: '' };
     if (type === 'text') this.textSent = true;
     this.event('content_block_start', { index: this.index, content_block: block });
   }
 
   private closeBlock(): void {
-    if (this.open === 'thinking') this.delta({ type: 'signature_delta', signature: ULTRA_THINKING_SIGNATURE });
-    if (this.open) this.event('content_block_stop', { index: this.index });
-    this.open = null;
+    if (this.block === 'thinking') this.delta({ type: 'signature_delta', signature: ULTRA_THINKING_SIGNATURE });
+    if (this.block) this.event('content_block_stop', { index: this.index });
+    this.block = null;
   }
 
   private thinking(text: string): void {

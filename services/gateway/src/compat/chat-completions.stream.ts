@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { SSE_HEADERS } from '../events/sse-frames';
 import type { CompatAnswer } from './compat-request';
 import { ultraInfoOf } from './compat-request';
 import type { CompatError } from './compat-error.filter';
@@ -50,13 +51,7 @@ export class ChatCompletionStreamWriter {
   }
 
   open(headers: Record<string, string>): void {
-    this.response.writeHead(200, {
-      ...headers,
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
+    this.response.writeHead(200, { ...headers, ...SSE_HEADERS });
     this.delta({ role: 'assistant', content: '' });
   }
 

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { SSE_HEADERS } from '../events/sse-frames';
 import type { CompatAnswer } from './compat-request';
 import { ultraInfoOf } from './compat-request';
 import type { CompatError } from './compat-error.filter';
@@ -76,13 +77,7 @@ export class MessagesStreamWriter {
   ) {}
 
   open(headers: Record<string, string>): void {
-    this.response.writeHead(200, {
-      ...headers,
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
+    this.response.writeHead(200, { ...headers, ...SSE_HEADERS });
     this.event('message_start', {
       message: {
         id: this.messageId,

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { SSE_HEADERS } from '../events/sse-frames';
 import type { CompatAnswer } from './compat-request';
 import type { CompatEvent } from './compat-stream.translator';
 import {
@@ -30,13 +31,7 @@ export class ResponsesStreamWriter {
   ) {}
 
   open(headers: Record<string, string>): void {
-    this.response.writeHead(200, {
-      ...headers,
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
+    this.response.writeHead(200, { ...headers, ...SSE_HEADERS });
     this.emit('response.created', { response: responseOf(this.shell, { status: 'in_progress', output: [] }) });
     this.emit('response.in_progress', { response: responseOf(this.shell, { status: 'in_progress', output: [] }) });
   }

@@ -10,7 +10,7 @@ import type { AuthUser } from '../auth/token-claims';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { RequestId } from '../common/request-id.decorator';
 import { AnalysisEventStreamService } from './analysis-event-stream.service';
-import { ENTRY_ID } from './sse-frames';
+import { ENTRY_ID, SSE_HEADERS } from './sse-frames';
 import { type StreamToken, StreamTokenService } from './stream-token.service';
 import { RequireScopes } from '../api-keys/require-scopes.decorator';
 
@@ -65,14 +65,7 @@ export class AnalysisEventsController {
     const view = await this.owned(id, user.id, request.id);
     this.streams.checkCapacity();
     reply.hijack();
-    reply.raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      // Proxies such as nginx would otherwise buffer the stream.
-      'x-accel-buffering': 'no',
-      [REQUEST_ID_HEADER]: request.id,
-    });
+    reply.raw.writeHead(200, { ...SSE_HEADERS, [REQUEST_ID_HEADER]: request.id });
     await this.streams.serve(reply.raw, {
       view,
       userId: user.id,

@@ -7,6 +7,15 @@ export function sseFrame(id: string, json: string, type: string): string {
 
 export const HEARTBEAT_FRAME = ': heartbeat\n\n';
 
+/** The head of every event stream the gateway serves (push events and the compatible APIs' streams). */
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  connection: 'keep-alive',
+  // Proxies such as nginx would otherwise buffer the stream.
+  'x-accel-buffering': 'no',
+} as const;
+
 /** A stream entry id as XREAD/XRANGE take it: `<ms>-<seq>`. */
 export const ENTRY_ID = /^\d{1,20}-\d{1,20}$/;
 

@@ -1,3 +1,4 @@
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import type { AnalysisPage, AnalysisView } from '@ultra/contracts';
 import { FakeOpenAiServer } from '@ultra/fake-llm';
@@ -28,6 +29,24 @@ describe('OpenAI-compatible chat completions: errors, disconnects and tools', ()
     await stack?.stop();
     await vendor.close();
   });
+
+  /** The newest analysis of the user ends failed with code cancelled, and the vendor then gets no further call. */
+  async function expectCancelled(): Promise<void> {
+    const list = await user.request<AnalysisPage>('GET', '/api/analyses?limit=1');
+    const id = list.body.analyses[0].id;
+    const view = await eventually(
+      'the analysis ends cancelled',
+      async () => {
+        const res = await user.request<AnalysisView>('GET', `/api/analyses/${id}`);
+        return res.body.status === 'failed' && res.body;
+      },
+      { timeoutMs: 15_000 },
+    );
+    expect(view.error?.code).toBe('cancelled');
+    const calls = vendor.requests.length;
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(vendor.requests.length).toBe(calls);
+  }
 
   const ask = (body: Record<string, unknown>) =>
     client.chat.completions.create({
@@ -125,21 +144,44 @@ describe('OpenAI-compatible chat completions: errors, disconnects and tools', ()
       if ((chunk.choices[0]?.delta as { reasoning_content?: string }).reasoning_content) break;
     }
     abort.abort();
-    const list = await user.request<AnalysisPage>('GET', '/api/analyses?limit=1');
-    const id = list.body.analyses[0].id;
-    const view = await eventually(
-      'the analysis ends cancelled',
-      async () => {
-        const res = await user.request<AnalysisView>('GET', `/api/analyses/${id}`);
-        return res.body.status === 'failed' && res.body;
-      },
-      { timeoutMs: 15_000 },
-    );
-    expect(view.error?.code).toBe('cancelled');
-    const calls = vendor.requests.length;
-    expect(calls).toBeLessThanOrEqual(2);
-    await new Promise((r) => setTimeout(r, 1_500));
-    expect(vendor.requests.length).toBe(calls);
+    // Two initial answers at most were under way; the critiques and revisions never start.
+    expect(vendor.requests.length).toBeLessThanOrEqual(2);
+    await expectCancelled();
+  });
+
+  it('cancels when a non-streaming client gives up, and when an Anthropic SDK stream is aborted', async () => {
+    vendor.reply({ text: 'a slow and thoughtful answer that streams in many small pieces', chunkDelayMs: 150 });
+    const panel = { models: ['openai:gpt-4o-mini', 'openai:gpt-4.1'] };
+    const abort = new AbortController();
+    const pending = client.chat.completions
+      .create(
+        {
+          model: 'ultra/critique',
+          messages: [{ role: 'user', content: 'Wait for it.' }],
+          ultra: panel,
+        } as OpenAI.ChatCompletionCreateParamsNonStreaming,
+        { signal: abort.signal },
+      )
+      .catch((e: unknown) => e);
+    await eventually('the panel is called', () => vendor.requests.length > 0);
+    abort.abort();
+    expect(await pending).toBeInstanceOf(OpenAI.APIUserAbortError);
+    await expectCancelled();
+
+    vendor.reset();
+    vendor.reply({ text: 'a slow and thoughtful answer that streams in many small pieces', chunkDelayMs: 150 });
+    const anthropic = new Anthropic({ apiKey: user.token, baseURL: stack.baseUrl, maxRetries: 0 });
+    const stream = anthropic.messages.stream({
+      model: 'ultra/critique',
+      max_tokens: 200,
+      messages: [{ role: 'user', content: 'Think aloud.' }],
+      metadata: { ultra: panel },
+    } as Anthropic.MessageStreamParams);
+    for await (const event of stream) {
+      if (event.type === 'content_block_delta' && event.delta.type === 'thinking_delta') break;
+    }
+    stream.abort();
+    await expectCancelled();
   });
 
   it('passes a tool call through for a direct OpenAI model, streaming and not, and the tool result back', async () => {

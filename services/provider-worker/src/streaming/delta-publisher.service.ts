@@ -83,6 +83,7 @@ export class DeltaPublisher {
     let timer: NodeJS.Timeout | undefined;
     let written: Promise<unknown> = Promise.resolve();
     let first = true;
+    let soon: NodeJS.Immediate | undefined;
     // Each write is sent at once, on the one shared connection: Redis runs them in order, and an end event is on
     // the wire before the task returns, so it precedes the stage's next events without being awaited.
     const write = (events: UnstampedPushEvent[]) => {
@@ -100,7 +101,9 @@ export class DeltaPublisher {
     };
     const take = (): UnstampedPushEvent[] => {
       clearTimeout(timer);
+      clearImmediate(soon);
       timer = undefined;
+      soon = undefined;
       const text = buffer;
       buffer = '';
       return text ? [{ type: PushEventType.OutputDelta, analysisId, ...ref, text }] : [];
@@ -108,12 +111,15 @@ export class DeltaPublisher {
     return {
       push: (text) => {
         buffer += text;
-        // The first piece goes at once (time to first token is what a reader waits on); the rest are batched.
+        if (!buffer) return;
+        // The first piece goes as soon as this turn of the event loop ends (time to first token is what a reader
+        // waits on; pieces that came in the same read, or an answer that ended at once, still share one write).
         if (first) {
           first = false;
-          write(take());
+          soon = setImmediate(() => write(take()));
           return;
         }
+        if (soon) return;
         timer ??= setTimeout(() => write(take()), this.config.DELTA_FLUSH_MS);
       },
       close: (outcome, end = {}) => {

@@ -74,7 +74,7 @@ function compatReport({ rows, phases, cpu }) {
     `the deltas) takes ${phase('provider-worker: vendor')} ms, against ${rows['direct SDK → vendor, streaming total p50 (ms)']} ms ` +
       'for the same streamed call made directly (p50).',
     '',
-    'The paced rows show the relay of token deltas: the provider-worker writes the first piece of each call at once',
+    'The paced rows show the relay of token deltas: the provider-worker writes the first piece of each call when its event-loop turn ends',
     'and batches the rest, at most one write per `DELTA_FLUSH_MS` (50 ms by default) per call, so time to first',
     'token carries no batching delay; later tokens arrive in batches of up to that long.',
     '',

@@ -4,7 +4,8 @@
 // stale: a holder counts only while it runs (kill(pid, 0)) and, on Linux, is still the process that took the lock
 // (its start time in /proc, so a recycled pid does not count). A lock whose holders are all gone is taken over.
 'use strict';
-const { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');
+const { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');
+const { dirname } = require('node:path');
 
 class DataDirLockedError extends Error {
   constructor(dir, holder, since) {
@@ -76,6 +77,8 @@ function me(name) {
  */
 function acquireDataLock(dir, name, { joinParent = false } = {}) {
   const path = `${dir}.lock`;
+  // The lock sits beside the directory, whose parent may not exist yet (a first start with EMBEDDED_PG_DIR set).
+  mkdirSync(dirname(path), { recursive: true });
   let takenOver = null;
   for (let attempt = 0; attempt < 5; attempt++) {
     const since = new Date().toISOString();

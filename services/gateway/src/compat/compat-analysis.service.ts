@@ -103,7 +103,7 @@ export class CompatAnalysisService {
       unsupported(
         field,
         `${field} is not supported by ${quote(request.model)}: an ensemble cannot share one caller's tools; ` +
-          'tools pass through only for a catalog model (e.g. "openai:gpt-4.1-mini"), which runs direct',
+          'tools pass through only for a catalog model (e.g. "openai:gpt-4o-mini"), which runs direct',
       );
     }
     if (direct && request.tools?.length) this.checkTools(target.models[0]);

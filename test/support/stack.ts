@@ -62,6 +62,8 @@ export class TestStack {
   readonly workers: ServiceProcess[] = [];
   private readonly others: ServiceProcess[] = [];
   private workerCount = 0;
+  /** The orchestrator's environment: the stack's plus its METRICS_PORT. */
+  orchestratorEnv: Record<string, string> = {};
 
   private constructor(
     readonly baseUrl: string,
@@ -83,12 +85,14 @@ export class TestStack {
       await stack.stop();
       throw error;
     }
+    // The services without an HTTP API serve /metrics on a port of their own (METRICS_PORT), one each.
+    stack.orchestratorEnv = { ...env, METRICS_PORT: String(await freePort()) };
     stack.others.push(
       new ServiceProcess('results', dist('results'), env),
-      new ServiceProcess('orchestrator', dist('orchestrator'), env),
+      new ServiceProcess('orchestrator', dist('orchestrator'), stack.orchestratorEnv),
       new ServiceProcess('gateway', dist('gateway'), env),
     );
-    for (let i = 0; i < (options.workers ?? 1); i++) stack.addWorker();
+    for (let i = 0; i < (options.workers ?? 1); i++) stack.addWorker({ METRICS_PORT: String(await freePort()) });
     try {
       await Promise.all([...stack.others, ...stack.workers].map((p) => p.ready()));
     } catch (error) {
@@ -108,7 +112,7 @@ export class TestStack {
   async crashAndRestart(name: 'results' | 'orchestrator' | 'gateway'): Promise<ServiceProcess> {
     const old = this.service(name);
     await old.kill('SIGKILL');
-    const fresh = new ServiceProcess(name, dist(name), this.env);
+    const fresh = new ServiceProcess(name, dist(name), name === 'orchestrator' ? this.orchestratorEnv : this.env);
     this.others.splice(this.others.indexOf(old), 1, fresh);
     await fresh.ready();
     return fresh;

@@ -22,3 +22,4 @@ export * from './net/callback-url';
 export * from './redis/push-events-writer';
 export * from './redis/usage-counter';
 export * from './crypto/key-encryption';
+export * from './metrics';

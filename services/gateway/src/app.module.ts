@@ -1,6 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { ApiExceptionFilter, ConfigModule, DatabaseModule, LoggingModule, QueueModule } from '@ultra/platform';
+import {
+  ApiExceptionFilter,
+  ConfigModule,
+  DatabaseModule,
+  LoggingModule,
+  MetricsModule,
+  QueueModule,
+} from '@ultra/platform';
 import { AdminModule } from './admin/admin.module';
 import { AnalysesModule } from './analyses/analyses.module';
 import { AuditModule } from './audit/audit.module';
@@ -35,6 +42,8 @@ export class AppModule {
         ConfigModule.forValue(config),
         LoggingModule.forRoot(SERVICE_NAME),
         QueueModule.forRoot({ failFastMs: REDIS_COMMAND_TIMEOUT_MS }),
+        // GET /metrics is served on PORT, outside the /api prefix (startHttpService); it consumes no queue.
+        MetricsModule.forRoot({ service: SERVICE_NAME }),
         DatabaseModule.forRoot(gatewayDatabase),
         AuditModule,
         AuthModule,

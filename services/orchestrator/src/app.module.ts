@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { QueueName } from '@ultra/contracts';
-import { ConfigModule, JOB_FLOWS, LoggingModule, QueueModule } from '@ultra/platform';
+import { ConfigModule, JOB_FLOWS, LoggingModule, MetricsModule, QueueModule } from '@ultra/platform';
 import { AnalysisContextRepository } from './analyses/analysis-context.repository';
 import { AnalysisFlowService } from './analyses/analysis-flow.service';
 import { AnalysisProcessor } from './analyses/analysis.processor';
@@ -16,6 +16,12 @@ import { orchestratorConfig } from './config/orchestrator.config';
     ConfigModule.forValue(orchestratorConfig),
     LoggingModule.forRoot('orchestrator'),
     QueueModule.forRoot(),
+    MetricsModule.forRoot({
+      service: 'orchestrator',
+      queues: [QueueName.Analyses],
+      port: orchestratorConfig.METRICS_PORT,
+      host: orchestratorConfig.METRICS_HOST,
+    }),
     BullModule.registerQueue(
       { name: QueueName.Analyses },
       { name: QueueName.Results },

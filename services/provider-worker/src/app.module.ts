@@ -1,7 +1,14 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { QueueName } from '@ultra/contracts';
-import { APP_CONFIG, ConfigModule, LoggingModule, type ProviderSettings, QueueModule } from '@ultra/platform';
+import {
+  APP_CONFIG,
+  ConfigModule,
+  LoggingModule,
+  MetricsModule,
+  type ProviderSettings,
+  QueueModule,
+} from '@ultra/platform';
 import { ResponseCacheService } from './cache/response-cache.service';
 import {
   type WorkerConfig,
@@ -32,6 +39,12 @@ import { PricingService } from './usage/pricing.service';
     ConfigModule.forValue(workerConfig),
     LoggingModule.forRoot('provider-worker'),
     QueueModule.forRoot(),
+    MetricsModule.forRoot({
+      service: 'provider-worker',
+      queues: [QueueName.ModelTasks],
+      port: workerConfig.METRICS_PORT,
+      host: workerConfig.METRICS_HOST,
+    }),
     BullModule.registerQueue({ name: QueueName.ModelTasks }),
   ],
   providers: [

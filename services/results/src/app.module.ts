@@ -6,8 +6,10 @@ import {
   DatabaseModule,
   HealthModule,
   LoggingModule,
+  MetricsModule,
   QueueModule,
 } from '@ultra/platform';
+import { QueueName } from '@ultra/contracts';
 import { AnalysesModule } from './analyses/analyses.module';
 import { RESULTS_SERVICE, type ResultsConfig } from './config/results.config';
 import { resultsDatabase } from './database/results-database.options';
@@ -29,6 +31,8 @@ export class AppModule {
         ConfigModule.forValue(config),
         LoggingModule.forRoot(RESULTS_SERVICE),
         QueueModule.forRoot(),
+        // GET /metrics is served on RESULTS_PORT (startHttpService).
+        MetricsModule.forRoot({ service: RESULTS_SERVICE, queues: [QueueName.Results, QueueName.Webhooks] }),
         DatabaseModule.forRoot(resultsDatabase),
         // 503 when Redis or Postgres does not answer, so a supervisor can act on the status alone.
         HealthModule.forRoot({ path: 'internal/health' }),

@@ -12,6 +12,7 @@ import { closeOnSignals, isShuttingDown, shutDown } from './graceful-shutdown';
 import { shutdownConfig } from './shutdown.config';
 import { mediaTypeGuardOf } from '../http/media-type-guard';
 import { answerClientError, answerExpectationFailed } from '../http/raw-error-responses';
+import { instrumentHttp } from '../metrics/http-metrics';
 
 export { shutdownEnv, type ShutdownConfig } from './shutdown.config';
 
@@ -86,6 +87,8 @@ export async function startHttpService(
       .header('connection', 'close')
       .send({ error: { code: ApiErrorCode.ServiceUnavailable, message: 'the service is shutting down; retry' } });
   });
+  // Request durations by route, and GET /metrics outside any global prefix and guard.
+  instrumentHttp(fastify);
   closeOnSignals(app, tracker, shutdownConfig(serviceName).SHUTDOWN_TIMEOUT_MS);
   await options.configure?.(app);
   await app.listen(options.port, options.host);

@@ -35,6 +35,8 @@ export const booleanish = z
 
 export const logEnv = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Opt-in: prompts and model answers in the logs (for debugging; they are users' data). Secrets never are. */
+  LOG_PROMPTS: booleanish.default(false),
 };
 
 export const redisEnv = {

@@ -5,6 +5,9 @@ import { LoggerModule } from 'nestjs-pino';
 import { destination } from 'pino';
 import { APP_CONFIG } from '../config/config.module';
 import type { LogConfig } from '../config/config';
+import { redactionOf, requestSerializer } from './log-hygiene';
+
+export { contentPaths, redactedPaths, withoutSecretQuery } from './log-hygiene';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,200}$/;
@@ -15,17 +18,6 @@ export function requestIdOf(req: IncomingMessage): string {
   const value = Array.isArray(header) ? header[0] : header;
   return value && REQUEST_ID.test(value) ? value : randomUUID();
 }
-
-/** Never logged, wherever they appear. */
-export const redactedPaths = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  '*.password',
-  '*.accessToken',
-  '*.refreshToken',
-  '*.apiKey',
-];
 
 @Module({})
 export class LoggingModule {
@@ -42,7 +34,9 @@ export class LoggingModule {
                 name: service,
                 level: config.LOG_LEVEL,
                 base: { service, pid: process.pid },
-                redact: { paths: redactedPaths, censor: '[redacted]' },
+                // Secrets always, prompts and answers unless LOG_PROMPTS=1; tokens in query strings too.
+                redact: redactionOf(config),
+                serializers: { req: requestSerializer },
                 genReqId: (req, res) => {
                   const id = requestIdOf(req);
                   res.setHeader(REQUEST_ID_HEADER, id);

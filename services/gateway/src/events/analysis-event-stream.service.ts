@@ -7,7 +7,7 @@ import {
   type PushEvent,
   finalPushEventOf,
 } from '@ultra/contracts';
-import { APP_CONFIG, appendPushEvents, REDIS, redisOptionsFromUrl } from '@ultra/platform';
+import { APP_CONFIG, appendPushEvents, observedGauge, REDIS, redisOptionsFromUrl } from '@ultra/platform';
 import { Redis } from 'ioredis';
 import { ServiceUnavailableException } from '../common/api-exception';
 import type { GatewayConfig } from '../config/gateway.config';
@@ -61,7 +61,13 @@ export class AnalysisEventStreamService implements OnModuleDestroy {
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: GatewayConfig,
     private readonly results: ResultsClient,
-  ) {}
+  ) {
+    // SSE clients and compatible-API streams alike: each holds a Redis connection of its own.
+    observedGauge(
+      { name: 'ultra_sse_connections', help: 'Open analysis event streams held by this gateway process.' },
+      () => this.open.size,
+    );
+  }
 
   /** Refuses before any byte is written when this process holds SSE_MAX_STREAMS already. */
   checkCapacity(): void {

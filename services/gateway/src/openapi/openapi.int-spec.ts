@@ -37,9 +37,16 @@ function servedRoutes(): string[] {
   return routes;
 }
 
-/** Fastify answers HEAD for every GET by itself; the documentation routes document nothing. */
+/**
+ * Fastify answers HEAD for every GET by itself; the documentation routes document nothing; `/metrics` is the
+ * operators' Prometheus endpoint, outside the API (docs/observability.md).
+ */
 const undocumented = (route: string) =>
-  route.startsWith('HEAD ') || route.includes(DOCS_PATH) || route.endsWith(OPENAPI_PATH) || route.includes('*');
+  route.startsWith('HEAD ') ||
+  route.includes(DOCS_PATH) ||
+  route.endsWith(OPENAPI_PATH) ||
+  route.includes('*') ||
+  route === 'GET /metrics';
 
 async function openApiDocument(): Promise<OpenAPIObject> {
   const response = await fetch(`${gateway.url}${OPENAPI_PATH}`);

@@ -1,11 +1,12 @@
 import { analysisEventsEnv } from '@ultra/contracts';
-import { loadConfig, logEnv, redisEnv } from '@ultra/platform';
+import { loadConfig, logEnv, metricsEnv, redisEnv } from '@ultra/platform';
 import { z } from 'zod';
 
 export const orchestratorConfigSchema = z.object({
   ...redisEnv,
   ...analysisEventsEnv,
   ...logEnv,
+  ...metricsEnv,
   /** Analysis and stage events handled at once; each is a few Redis round trips. */
   ORCHESTRATOR_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
   /** Tries per model call, counting the first; retryable failures back off exponentially between them. */

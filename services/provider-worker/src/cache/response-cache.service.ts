@@ -5,6 +5,7 @@ import { APP_CONFIG, REDIS } from '@ultra/platform';
 import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import type { WorkerConfig } from '../config/worker.config';
+import { providerMetrics } from '../metrics/provider-metrics';
 
 /** What is kept of a completed answer: enough to answer the same call again without the provider. */
 export type CachedAnswer = Pick<
@@ -61,6 +62,7 @@ export class ResponseCacheService {
     try {
       const stored = await this.redis.get(key);
       void this.redis.incr(this.counter(stored ? 'hits' : 'misses')).catch(() => undefined);
+      providerMetrics.cacheLookup(stored !== null);
       return stored ? (JSON.parse(stored) as CachedAnswer) : undefined;
     } catch (error) {
       this.logger.warn({ err: error }, 'could not read the response cache');

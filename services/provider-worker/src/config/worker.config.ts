@@ -4,6 +4,7 @@ import {
   loadConfig,
   loadProviderSettings,
   logEnv,
+  metricsEnv,
   providerBaseUrlEnv,
   providerEnv,
   type ProviderSettings,
@@ -21,6 +22,7 @@ export const workerConfigSchema = z.object({
   ...redisEnv,
   ...analysisEventsEnv,
   ...logEnv,
+  ...metricsEnv,
   ...providerEnv,
   /** The model catalog; its prices give each output's cost. */
   ULTRA_MODELS_FILE: z

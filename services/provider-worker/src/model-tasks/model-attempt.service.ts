@@ -7,9 +7,11 @@ import {
   type ModelCallResult,
   retryableCategories,
 } from '@ultra/contracts';
+import { secondsSince } from '@ultra/platform';
 import { PinoLogger } from 'nestjs-pino';
 import { type CachedAnswer, ResponseCacheService } from '../cache/response-cache.service';
 import { type CallRoute, CallRouter } from '../provider-keys/call-router.service';
+import { providerMetrics } from '../metrics/provider-metrics';
 import { ProviderError } from '../providers/llm-provider';
 import { breakerOutcome } from '../resilience/breaker-policy';
 import { BreakerService, type BreakerVerdict } from '../resilience/breaker.service';
@@ -116,6 +118,7 @@ export class ModelAttemptService {
       if (decision.granted) return this.call(call, model, route, cacheKey, verdict, decision.lease, ctx);
       // A probe that does not happen now is handed back for another call to make.
       await this.breakers.record(model, 'neutral', verdict.probes);
+      providerMetrics.rateLimitWait(route.provider.id, decision.limit, decision.waitMs / 1000);
       const until = Date.now() + decision.waitMs;
       const waiting = `${model}: its provider is at its ${decision.limit} limit for ${decision.waitMs} ms`;
       if (until > waitBound) {
@@ -141,8 +144,10 @@ export class ModelAttemptService {
   ): Promise<ModelAttempt> {
     const signal = ctx.signals.forCall();
     const sink = ctx.stream.open();
+    const started = performance.now();
     try {
       const result = await this.calls.complete(call, model, route, signal, sink);
+      providerMetrics.answered(route.provider.id, model, secondsSince(started), result.usage);
       lease.release(result.usage);
       // A success that closes no probe changes no state anyone waits for: counted off the answer's path.
       const recorded = this.breakers.record(model, 'success', verdict.probes);
@@ -154,6 +159,7 @@ export class ModelAttemptService {
     } catch (raw) {
       lease.release();
       const error = ctx.signals.failure(model, raw, signal);
+      providerMetrics.failed(route.provider.id, model, secondsSince(started), error.category);
       const outcome = breakerOutcome(error.category, ctx.signals.timeIsUp);
       await this.breakers.record(model, outcome, verdict.probes, error.message);
       if (error.category === ErrorCategory.RateLimit && error.retryAfterMs) {
@@ -169,6 +175,7 @@ export class ModelAttemptService {
           sample: call.sample,
           category: error.category,
           willRetry,
+          prompt: call.messages, // only with LOG_PROMPTS=1, like every prompt and answer
         },
         `model call failed: ${error.message}`,
       );

@@ -127,6 +127,9 @@ export class ModelCallService {
         ...(answered.cached && { cached: true }),
         ...(answered.repairedChars && { repairedChars: answered.repairedChars }),
         dataError: answered.dataError,
+        // Dropped by the logger's redaction unless LOG_PROMPTS=1 (libs/platform logging/log-hygiene.ts).
+        prompt: call.messages,
+        answer: answered.text,
       },
       'model call completed',
     );

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type ModelCallJob, type ModelCallResult, parseModelJson, validText } from '@ultra/contracts';
+import { secondsSince } from '@ultra/platform';
+import { providerMetrics } from '../metrics/provider-metrics';
 import type { CallRoute } from '../provider-keys/call-router.service';
 import { UserProviders } from '../provider-keys/user-providers.service';
 import type { DeltaSink } from '../streaming/delta-publisher.service';
@@ -44,6 +46,18 @@ export class ProviderCallService {
   ): Promise<ModelCallResult> {
     const { provider, model: name, userBaseUrl } = route;
     if (userBaseUrl) await this.users.checkBaseUrl(model, userBaseUrl);
+    // Time to first token is seen only on streamed calls: a whole answer has no first token to time.
+    const started = performance.now();
+    let firstSeen = false;
+    const onDelta =
+      sink &&
+      ((text: string) => {
+        if (!firstSeen) {
+          firstSeen = true;
+          providerMetrics.firstToken(provider.id, model, secondsSince(started));
+        }
+        sink.push(text);
+      });
     const response = await provider.complete(
       {
         model: name,
@@ -56,7 +70,7 @@ export class ProviderCallService {
         ...(call.options.tools?.length && call.options.toolChoice && { toolChoice: call.options.toolChoice }),
       },
       signal,
-      { onDelta: sink && ((text) => sink.push(text)) },
+      { onDelta },
     );
     // Repaired before parsing, so the data's count only adds what its JSON escapes produced.
     const text = validText(response.text);

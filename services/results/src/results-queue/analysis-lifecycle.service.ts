@@ -9,6 +9,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { AnalysesRepository } from '../analyses/analyses.repository';
 import { AnalysisEventsPublisher } from '../events/analysis-events.publisher';
 import { WebhookDispatchService } from '../webhooks/webhook-dispatch.service';
+import { recordAnalysisEnd } from './analysis-metrics';
 import { UnknownAnalysisError } from './job-failures';
 import { validFinish, validTerminate } from './valid-records';
 
@@ -43,7 +44,7 @@ export class AnalysisLifecycleService {
     const end = { status: job.status, result: job.result, error: job.error };
     const expected = { outputs: job.expectedOutputs, runs: job.expectedRuns };
     if (await this.repository.finish(job.analysisId, end, expected)) {
-      await this.announceEnd(job.analysisId);
+      await this.announceEnd(job.analysisId, true);
       await this.webhooks.analysisEnded(job.analysisId, job.requestId);
       this.logger.info({ status: job.status, ...expected }, 'analysis finished');
       return;
@@ -73,7 +74,7 @@ export class AnalysisLifecycleService {
     const job = validTerminate(received);
     const error = { code: job.code, message: job.message };
     if (await this.repository.finish(job.analysisId, { status: AnalysisStatus.Failed, result: null, error }, NONE)) {
-      await this.announceEnd(job.analysisId);
+      await this.announceEnd(job.analysisId, true);
       await this.webhooks.analysisEnded(job.analysisId, job.requestId);
       this.logger.warn({ code: job.code }, `analysis terminated: ${job.message}`);
       return true;
@@ -87,10 +88,12 @@ export class AnalysisLifecycleService {
     return false;
   }
 
-  /** The push stream's last event, from the stored end (see AnalysisEventsPublisher). */
-  private async announceEnd(analysisId: string): Promise<void> {
+  /** The push stream's last event, from the stored end (see AnalysisEventsPublisher); `justEnded` counts it too. */
+  private async announceEnd(analysisId: string, justEnded = false): Promise<void> {
     const analysis = await this.repository.findById(analysisId);
-    if (analysis) await this.events.ended(analysis);
+    if (!analysis) return;
+    if (justEnded) recordAnalysisEnd(analysis);
+    await this.events.ended(analysis);
   }
 }
 

@@ -141,10 +141,17 @@ async function main() {
   };
   const onConfigError = (service) => void stopAll(`${service.name} has an invalid configuration`, 1);
   const dist = (service) => resolve(root, 'services', service, 'dist', 'main.js');
+  // METRICS_PORT for npm start is the orchestrator's; worker n takes the next ports, so none of them collide.
+  const metricsPort = Number(env.METRICS_PORT) || 0;
+  const metricsEnv = (offset) => (metricsPort > 0 ? { METRICS_PORT: String(metricsPort + offset) } : {});
   const specs = [
     { name: 'results', script: dist('results') },
-    { name: 'orchestrator', script: dist('orchestrator') },
-    ...Array.from({ length: config.workers }, (_, i) => ({ name: `worker-${i + 1}`, script: dist('provider-worker') })),
+    { name: 'orchestrator', script: dist('orchestrator'), env: metricsEnv(0) },
+    ...Array.from({ length: config.workers }, (_, i) => ({
+      name: `worker-${i + 1}`,
+      script: dist('provider-worker'),
+      env: metricsEnv(i + 1),
+    })),
     { name: 'gateway', script: dist('gateway') },
   ];
   let stopping = false;
@@ -164,7 +171,7 @@ async function main() {
     (spec, index) =>
       new ManagedProcess({
         ...spec,
-        env,
+        env: { ...env, ...spec.env },
         index,
         json: config.json,
         onConfigError,

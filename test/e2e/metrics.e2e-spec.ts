@@ -1,5 +1,6 @@
 import type { AnalysisView, AnalyzeAccepted } from '@ultra/contracts';
 import { ApiClient } from '../support/api';
+import { metricNamesOf, observabilityExpressions } from '../support/observability-config';
 import { type MetricFamily, scrape, seriesOf, total } from '../support/prometheus';
 import type { ServiceProcess } from '../support/service-process';
 import { TestStack } from '../support/stack';
@@ -103,5 +104,19 @@ describe('Prometheus metrics of all four services after a run', () => {
 
   it('reports the open event streams of the gateway', () => {
     expect(seriesOf(scraped.gateway, 'ultra_sse_connections')).toHaveLength(1);
+  });
+
+  it('exposes every series the alert rules and the Grafana dashboard of deploy/observability read', () => {
+    const exposed = new Set(
+      Object.values(scraped).flatMap((families) => families.map((f) => f.name.replace(/_(bucket|count|sum)$/, ''))),
+    );
+    const expressions = observabilityExpressions();
+    expect(expressions.length).toBeGreaterThanOrEqual(20);
+    const missing = expressions.flatMap(({ where, expr }) =>
+      metricNamesOf(expr)
+        .filter((name) => !exposed.has(name))
+        .map((name) => `${where}: ${name}`),
+    );
+    expect(missing).toEqual([]);
   });
 });

@@ -23,3 +23,4 @@ export * from './redis/push-events-writer';
 export * from './redis/usage-counter';
 export * from './crypto/key-encryption';
 export * from './metrics';
+export * from './health/ops-health.service';

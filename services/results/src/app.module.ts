@@ -1,8 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, DiscoveryService } from '@nestjs/core';
 import {
   ApiExceptionFilter,
   ConfigModule,
+  consumingCheck,
   DatabaseModule,
   HealthModule,
   LoggingModule,
@@ -34,8 +35,15 @@ export class AppModule {
         // GET /metrics is served on RESULTS_PORT (startHttpService).
         MetricsModule.forRoot({ service: RESULTS_SERVICE, queues: [QueueName.Results, QueueName.Webhooks] }),
         DatabaseModule.forRoot(resultsDatabase),
-        // 503 when Redis or Postgres does not answer, so a supervisor can act on the status alone.
-        HealthModule.forRoot({ path: 'internal/health' }),
+        // 503 when Redis or Postgres does not answer, so a supervisor can act on the status alone; `/live` and
+        // `/ready` (which adds whether its queue workers consume) have the shape of the other services' probes.
+        HealthModule.forRoot({
+          path: 'internal/health',
+          readiness: {
+            inject: [DiscoveryService],
+            useFactory: (discovery: DiscoveryService) => ({ consuming: consumingCheck(discovery) }),
+          },
+        }),
         AnalysesModule,
         ResultsQueueModule,
         WatchdogModule,

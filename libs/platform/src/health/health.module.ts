@@ -9,6 +9,7 @@ import {
   Res,
   type Type,
 } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { type HealthCheck, type HealthReport, HealthService } from './health.service';
 
@@ -79,6 +80,8 @@ export class HealthModule {
     const { readiness } = options;
     return {
       module: HealthModule,
+      // So a readiness factory can inject DiscoveryService, e.g. for consumingCheck.
+      imports: [DiscoveryModule],
       controllers: [controller],
       providers: [
         HealthService,

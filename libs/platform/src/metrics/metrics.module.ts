@@ -11,10 +11,13 @@ import {
   Module,
   type OnApplicationBootstrap,
   type OnModuleInit,
+  Optional,
 } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { DiscoveryModule, ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { collectDefaultMetrics, Gauge } from 'prom-client';
+import { HealthService } from '../health/health.service';
+import { OpsHealth } from '../health/ops-health.service';
 import { METRICS_PATH, metricsText } from './http-metrics';
 import { metricsRegistry } from './metrics-registry';
 
@@ -23,7 +26,10 @@ export interface MetricsOptions {
   service: string;
   /** The queues this service consumes, whose depth is read at each scrape (each must be registered with BullModule). */
   queues?: string[];
-  /** A port of its own for `/metrics` (services without an HTTP API); 0 or absent: none. */
+  /**
+   * The service's ops port, for services without an HTTP API: `/metrics`, `/health/live` and `/health/ready` on a
+   * port of their own. 0 or absent: none.
+   */
   port?: number;
   host?: string;
 }
@@ -64,18 +70,26 @@ export class QueueDepthCollector implements OnModuleInit {
   }
 }
 
-/** `GET /metrics` on a port of its own, for the services that have no HTTP API. */
+/**
+ * The ops port of the services that have no HTTP API: `GET /metrics`, and the health probes when given OpsHealth
+ * (MetricsModule does whenever there is a port).
+ */
 @Injectable()
 export class MetricsServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MetricsServer.name);
   private server?: Server;
 
-  constructor(@Inject(METRICS_OPTIONS) private readonly options: MetricsOptions) {}
+  constructor(
+    @Inject(METRICS_OPTIONS) private readonly options: MetricsOptions,
+    @Optional() private readonly health?: OpsHealth,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.options.port) return;
     const server = createServer((request, response) => {
-      if (request.method !== 'GET' || request.url?.split('?')[0] !== METRICS_PATH) {
+      const path = request.url?.split('?')[0] ?? '';
+      if (request.method === 'GET' && this.health?.handle(path, response)) return;
+      if (request.method !== 'GET' || path !== METRICS_PATH) {
         response.writeHead(404).end();
         return;
       }
@@ -102,7 +116,7 @@ export class MetricsServer implements OnApplicationBootstrap, BeforeApplicationS
 
 /**
  * Prometheus metrics of one service: the process's registry with the `service` label, Node's defaults (event-loop
- * lag, heap, RSS, …), queue depths, and a `/metrics` server when given a port. The HTTP services serve `/metrics`
+ * lag, heap, RSS, …), queue depths, and an ops server (`/metrics`, `/health/live`, `/health/ready`) when given a port. The HTTP services serve `/metrics`
  * on their own port instead (startHttpService).
  */
 @Global()
@@ -115,9 +129,12 @@ export class MetricsModule {
       collectDefaultMetrics({ register: registry });
       defaultsCollected = true;
     }
+    // The probes need the REDIS client (QueueModule) and find the app's workers; only an ops port serves them.
+    const probes = options.port ? [HealthService, OpsHealth] : [];
     return {
       module: MetricsModule,
-      providers: [{ provide: METRICS_OPTIONS, useValue: options }, QueueDepthCollector, MetricsServer],
+      imports: options.port ? [DiscoveryModule] : [],
+      providers: [{ provide: METRICS_OPTIONS, useValue: options }, QueueDepthCollector, MetricsServer, ...probes],
     };
   }
 }

@@ -24,6 +24,13 @@ describe('internal analyses API', () => {
     expect(health.body).toEqual({ status: 'ok', checks: { redis: 'up', database: 'up' } });
   });
 
+  it('answers the liveness and readiness probes, readiness with its queue workers consuming', async () => {
+    expect(await get('/internal/health/live')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    const ready = await get('/internal/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ok', checks: { redis: 'up', database: 'up', consuming: 'up' } });
+  });
+
   it('creates a queued analysis that is readable right away', async () => {
     const cmd = command();
     const created = await create(cmd);

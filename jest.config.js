@@ -11,6 +11,7 @@ const shared = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     '^@ultra/contracts$': '<rootDir>/libs/contracts/src/index.ts',
     '^@ultra/platform$': '<rootDir>/libs/platform/src/index.ts',
+    '^@ultra/platform/telemetry$': '<rootDir>/libs/platform/src/telemetry/index.ts',
     '^@ultra/fake-llm$': '<rootDir>/tools/fake-llm/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/', '<rootDir>/.data/'],

@@ -10,6 +10,7 @@ export * from './errors/error-codes';
 export * from './queues/job-payloads';
 export * from './queues/jobs';
 export * from './queues/tools';
+export * from './queues/trace-carrier';
 export * from './api/analysis.dto';
 export * from './api/analysis-history.dto';
 export * from './api/auth.dto';

@@ -24,3 +24,5 @@ export * from './redis/usage-counter';
 export * from './crypto/key-encryption';
 export * from './metrics';
 export * from './health/ops-health.service';
+export * from './telemetry/trace-context';
+export { type ErrorContext, reportException } from './telemetry/sentry-reporter';

@@ -1,3 +1,4 @@
+import './instrument';
 import { loadConfig, loadProviderSettings, runService, startHttpService } from '@ultra/platform';
 import { loadCatalog } from './catalog/catalog.loader';
 import { configureHttp } from './common/http-setup';

@@ -1,3 +1,4 @@
+import './instrument';
 import 'reflect-metadata';
 import { runService, startWorkerService } from '@ultra/platform';
 

@@ -1,3 +1,4 @@
+import './instrument';
 import { loadConfig, runService, startHttpService } from '@ultra/platform';
 import { RESULTS_SERVICE, resultsConfig } from './config/results.config';
 

@@ -86,7 +86,8 @@ export const ApiErrorCode = {
 export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
 
 export interface ApiErrorBody {
-  error: { code: ApiErrorCode; message: string; details?: unknown };
+  /** traceId: the request's OpenTelemetry trace, for support and for finding it in a trace viewer. */
+  error: { code: ApiErrorCode; message: string; details?: unknown; traceId?: string };
 }
 
 /** Why an analysis failed: `error.code` of a failed analysis. */

@@ -4,6 +4,7 @@ import { errorCategorySchema } from '../errors/error-codes';
 import { modelIdSchema } from '../models/model-id';
 import { outputSpecSchema, patternIdSchema, patternSpecSchema, stageIdSchema } from '../patterns/pattern-spec';
 import { MAX_TOOLS, toolCallSchema, toolChoiceSchema, toolDefinitionSchema } from './tools';
+import { traceCarrierSchema } from './trace-carrier';
 
 /**
  * Bumped when a payload changes incompatibly; consumers reject versions they do not know. 2: patterns as data
@@ -16,6 +17,8 @@ const envelope = {
   analysisId: z.uuid(),
   /** Correlation id of the HTTP request that started the analysis; carried into every log line. */
   requestId: z.string().min(1).max(200),
+  /** The producer's trace, continued by the consumer (set by the platform's JobProducer). */
+  traceContext: traceCarrierSchema.optional(),
 };
 
 export const stageNameSchema = stageIdSchema;
@@ -147,6 +150,8 @@ export type AnalysisStartJob = z.infer<typeof analysisStartJob>;
 /** model-tasks queue: one model answers one stage's prompt. */
 export const modelCallJob = z.object({
   ...envelope,
+  /** The analysis' pattern: for traces and logs only. */
+  pattern: patternIdSchema.optional(),
   stage: stageNameSchema,
   stageIndex: z.number().int().min(0).default(0),
   model: modelIdSchema,

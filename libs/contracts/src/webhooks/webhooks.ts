@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SCHEMA_VERSION } from '../queues/job-payloads';
+import { traceCarrierSchema } from '../queues/trace-carrier';
 
 export const MAX_CALLBACK_URL_LENGTH = 2_048;
 
@@ -55,6 +56,7 @@ export const webhookDeliverJob = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   analysisId: z.uuid(),
   requestId: z.string().min(1).max(200),
+  traceContext: traceCarrierSchema.optional(),
   deliveryId: z.uuid(),
 });
 export type WebhookDeliverJob = z.infer<typeof webhookDeliverJob>;

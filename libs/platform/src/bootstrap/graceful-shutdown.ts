@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import { type ClosingTracker } from './closing-tracker';
+import { flushTelemetry } from '../telemetry/telemetry-flush';
 
 let application: { app: INestApplicationContext; tracker: ClosingTracker; timeoutMs: number } | undefined;
 let shuttingDown = false;
@@ -37,11 +38,15 @@ export function shutDown(reason: string): void {
     );
     process.exit(1);
   }, timeoutMs);
-  app.close().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      process.stderr.write(`shutdown failed: ${String(error)}\n`);
-      process.exit(1);
-    },
-  );
+  // Spans and error reports still buffered go out last: the shutdown itself is traced and may fail.
+  app
+    .close()
+    .then(() => flushTelemetry())
+    .then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
 }

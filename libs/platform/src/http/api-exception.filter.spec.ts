@@ -116,7 +116,10 @@ describe('toApiError', () => {
 
 describe('ApiExceptionFilter', () => {
   const response = {};
-  const host = { switchToHttp: () => ({ getResponse: () => response }) } as unknown as ArgumentsHost;
+  const request = { id: 'req-1', method: 'GET', routeOptions: { url: '/api/things/:id' } };
+  const host = {
+    switchToHttp: () => ({ getResponse: () => response, getRequest: () => request }),
+  } as unknown as ArgumentsHost;
   const reply = jest.fn();
   const filter = new ApiExceptionFilter({ httpAdapter: { reply } } as unknown as HttpAdapterHost);
 

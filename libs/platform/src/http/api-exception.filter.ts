@@ -3,6 +3,8 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { ApiErrorCode } from '@ultra/contracts';
 import { QueryFailedError } from 'typeorm';
 import { isRedisConnectionError } from '../redis/redis-options';
+import { reportException } from '../telemetry/sentry-reporter';
+import { activeTraceIds } from '../telemetry/trace-context';
 import { ApiException, type HttpErrorBody, type HttpErrorCode } from './api-exception';
 
 export interface HttpErrorResponse {
@@ -86,7 +88,34 @@ export function toApiError(exception: unknown): HttpErrorResponse {
   return { status: 500, body: { error: INTERNAL } };
 }
 
-/** The one global filter of every HTTP service: every error answer, unknown routes and bad bodies included. */
+interface RequestLike {
+  id?: unknown;
+  method?: unknown;
+  routeOptions?: { url?: unknown };
+}
+
+/** The request's correlation id and its route template (never the raw URL: it can hold ids and tokens). */
+function requestIdOf(host: ArgumentsHost): string | undefined {
+  const { id } = host.switchToHttp().getRequest<RequestLike>();
+  return typeof id === 'string' ? id : undefined;
+}
+
+function routeOf(host: ArgumentsHost): string {
+  const request = host.switchToHttp().getRequest<RequestLike>();
+  const route = request.routeOptions?.url;
+  return `${String(request.method)} ${typeof route === 'string' ? route : '(no route)'}`;
+}
+
+/** The request's trace id in the error body, when the request is traced. */
+function withTraceId(body: HttpErrorBody): HttpErrorBody {
+  const ids = activeTraceIds();
+  return ids ? { error: { ...body.error, traceId: ids.traceId } } : body;
+}
+
+/**
+ * The one global filter of every HTTP service: every error answer, unknown routes and bad bodies included. An
+ * unexpected error (a 500) is reported to Sentry.
+ */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger(ApiExceptionFilter.name);
@@ -102,9 +131,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
     } else if (status >= 500) {
       const detail = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
       this.logger.error(`unhandled error: ${detail}`);
+      reportException(exception, { requestId: requestIdOf(host), where: routeOf(host) });
     }
     const response: unknown = host.switchToHttp().getResponse();
-    const rendered = this.render({ status, body }, host);
+    const rendered = this.render({ status, body: withTraceId(body) }, host);
     this.adapterHost.httpAdapter.reply(response, rendered.body, rendered.status);
   }
 

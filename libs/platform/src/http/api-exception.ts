@@ -69,7 +69,7 @@ export interface Problem {
 
 /** The body of every error answer. */
 export interface HttpErrorBody {
-  error: { code: HttpErrorCode; message: string; details?: unknown };
+  error: { code: HttpErrorCode; message: string; details?: unknown; traceId?: string };
 }
 
 /**

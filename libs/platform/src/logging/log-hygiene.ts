@@ -2,7 +2,7 @@ import type { SerializedRequest } from 'pino';
 import type { LogConfig } from '../config/config';
 
 /** Query parameters that carry credentials: SSE stream tokens (`?token=`) and keys some clients put in URLs. */
-const SECRET_QUERY = ['token', 'access_token', 'api_key', 'key'];
+export const SECRET_QUERY = ['token', 'access_token', 'api_key', 'key'];
 
 /** Keys whose values are credentials wherever they appear: at the top of a log line or up to two levels down. */
 const SECRET_KEYS = [

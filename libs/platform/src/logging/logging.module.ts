@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { destination } from 'pino';
 import { APP_CONFIG } from '../config/config.module';
 import type { LogConfig } from '../config/config';
+import { activeTraceIds } from '../telemetry/trace-context';
 import { redactionOf, requestSerializer } from './log-hygiene';
 
 export { contentPaths, redactedPaths, withoutSecretQuery } from './log-hygiene';
@@ -43,6 +44,11 @@ export class LoggingModule {
                   return id;
                 },
                 customProps: (req) => ({ requestId: req.id }),
+                // Every line written inside a traced request or job names its trace, to find it in a trace viewer.
+                mixin: () => {
+                  const ids = activeTraceIds();
+                  return ids ? { traceId: ids.traceId, spanId: ids.spanId } : {};
+                },
                 quietReqLogger: true,
               },
               // Asynchronous writes keep log I/O off the hot path: lines written while one write is in flight go

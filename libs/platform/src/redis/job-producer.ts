@@ -11,6 +11,7 @@ import {
   WEBHOOK_BACKOFF_TYPE,
 } from '@ultra/contracts';
 import type { FlowJob, FlowProducer, Job, JobsOptions, Queue } from 'bullmq';
+import { traceCarrier } from '../telemetry/trace-context';
 
 /** The flow producer every service that adds flows registers (`BullModule.registerFlowProducer({name})`). */
 export const JOB_FLOWS = 'job-flows';
@@ -54,9 +55,12 @@ export const jobOptions: { readonly [N in JobName]: JobsOptions } = {
 
 export type JobAddOptions = JobsOptions & { jobId: string };
 
-/** Checks data against its job's contract before it leaves, so a bad job is the producer's error, not a consumer's. */
+/**
+ * Checks data against its job's contract before it leaves, so a bad job is the producer's error, not a consumer's.
+ * The job carries the producer's trace context (replacing any it was copied from), so its consumer continues it.
+ */
 export function validJobData<N extends JobName>(name: N, data: JobOf<N>): JobOf<N> {
-  const parsed = jobSchemas[name].safeParse(data);
+  const parsed = jobSchemas[name].safeParse({ ...data, traceContext: traceCarrier() });
   if (!parsed.success) throw new InvalidJobError(name, parsed.error.issues);
   return parsed.data as JobOf<N>;
 }

@@ -19,6 +19,10 @@ export const apiErrorSchema = z
         .unknown()
         .optional()
         .meta({ description: 'e.g. `[{path, message}]` naming each bad field, or the estimate of budget_exceeded.' }),
+      traceId: z
+        .string()
+        .optional()
+        .meta({ description: "The request's trace id (W3C, 32 hex digits): quote it to find the request's trace." }),
     }),
   })
   .meta({ id: 'ApiError' });

@@ -20,7 +20,7 @@ export class AnalysisProcessor extends QueueProcessor {
     super();
   }
 
-  async process(job: Job): Promise<void> {
+  protected async handle(job: Job): Promise<void> {
     const item = parseQueueJob(job, QueueName.Analyses);
     const { requestId, analysisId } = item.data;
     return this.logger.runInContext(

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type ModelCallJob, SCHEMA_VERSION, type StageCollectJob } from '@ultra/contracts';
-import { APP_CONFIG, flowJob, JobProducer } from '@ultra/platform';
+import { APP_CONFIG, flowJob, inSpan, JobProducer } from '@ultra/platform';
 import type { OrchestratorConfig } from '../config/orchestrator.config';
 import type { Step } from '../patterns/next-step';
 import { renderMessages } from '../patterns/prompt-renderer';
@@ -27,7 +27,20 @@ export class StageLauncher {
     @Inject(APP_CONFIG) private readonly config: OrchestratorConfig,
   ) {}
 
-  async launch({ requestId, step, state, deadlineAt }: StageLaunch): Promise<void> {
+  /** In a span of its own: every call of the run is its child in the analysis' trace. */
+  launch(launch: StageLaunch): Promise<void> {
+    const { step, state } = launch;
+    const attributes = {
+      'ultra.pattern': state.spec.pattern,
+      'ultra.stage': step.stage.id,
+      'ultra.stage.index': step.index,
+      'ultra.stage.round': step.round,
+      'ultra.stage.calls': step.calls.length,
+    };
+    return inSpan(`stage ${step.stage.id}`, { attributes }, () => this.add(launch));
+  }
+
+  private async add({ requestId, step, state, deadlineAt }: StageLaunch): Promise<void> {
     const { analysisId } = state;
     const { stage, index, round, rounds, calls } = step;
     const envelope = { schemaVersion: SCHEMA_VERSION, analysisId, requestId } as const;
@@ -43,6 +56,7 @@ export class StageLauncher {
     const children = calls.map((plan, i) => {
       const call: ModelCallJob = {
         ...envelope,
+        pattern: state.spec.pattern,
         stage: stage.id,
         stageIndex: index,
         model: plan.model,

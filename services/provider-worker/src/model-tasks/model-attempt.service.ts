@@ -7,7 +7,7 @@ import {
   type ModelCallResult,
   retryableCategories,
 } from '@ultra/contracts';
-import { secondsSince } from '@ultra/platform';
+import { secondsSince, type Span } from '@ultra/platform';
 import { PinoLogger } from 'nestjs-pino';
 import { type CachedAnswer, ResponseCacheService } from '../cache/response-cache.service';
 import { type CallRoute, CallRouter } from '../provider-keys/call-router.service';
@@ -20,6 +20,7 @@ import type { DeltaEnd } from '../streaming/delta-publisher.service';
 import type { AttemptStream } from './attempt-stream';
 import type { CallSignals } from './call-signals';
 import { LimitWait } from './limit-wait';
+import { inModelCallSpan, recordAnswer, recordFailure } from './model-call-span';
 import { ProviderCallService } from './provider-call.service';
 
 /** How one model fared for a task: it answered, its breaker was open (no call made), or it failed for good. */
@@ -31,6 +32,8 @@ export type ModelAttempt =
 export interface AttemptContext {
   signals: CallSignals;
   stream: AttemptStream;
+  /** This try of the task, counting BullMQ's retries: 1 for the first. */
+  attempt: number;
   /** Attempts remain and BullMQ may retry the task: a retryable failure is thrown rather than returned. */
   mayRetry: boolean;
   /** Wait for a provider's limits here rather than delaying the job (while moving on from a failed model). */
@@ -133,7 +136,22 @@ export class ModelAttemptService {
     }
   }
 
-  private async call(
+  /** The provider call itself, in its span: one per call made (cache hits and open breakers make none). */
+  private call(
+    call: ModelCallJob,
+    model: string,
+    route: CallRoute,
+    cacheKey: string | undefined,
+    verdict: BreakerVerdict & { open: false },
+    lease: LimitLease,
+    ctx: AttemptContext,
+  ): Promise<ModelAttempt> {
+    const info = { call, model, provider: route.provider.id, providerModel: route.model, attempt: ctx.attempt };
+    return inModelCallSpan(info, (span) => this.callIn(span, call, model, route, cacheKey, verdict, lease, ctx));
+  }
+
+  private async callIn(
+    span: Span,
     call: ModelCallJob,
     model: string,
     route: CallRoute,
@@ -148,6 +166,7 @@ export class ModelAttemptService {
     try {
       const result = await this.calls.complete(call, model, route, signal, sink);
       providerMetrics.answered(route.provider.id, model, secondsSince(started), result.usage);
+      recordAnswer(span, result);
       lease.release(result.usage);
       // A success that closes no probe changes no state anyone waits for: counted off the answer's path.
       const recorded = this.breakers.record(model, 'success', verdict.probes);
@@ -167,6 +186,7 @@ export class ModelAttemptService {
       }
       // Past the analysis' or the stage's deadline nothing is retried: the stage has moved on without this call.
       const willRetry = ctx.mayRetry && !ctx.signals.timeIsUp && retryableCategories.has(error.category);
+      recordFailure(span, error, willRetry);
       this.logger.warn(
         {
           model: call.model,

@@ -80,6 +80,7 @@ export class ModelCallService {
         const outcome = await this.attempts.try(call, model, {
           signals,
           stream,
+          attempt: attempt.attemptsMade + 1,
           // Once a model has failed for good, its fallbacks get one call each, in this attempt.
           mayRetry: !lastAttempt && failed === undefined,
           waitInPlace: failed !== undefined,

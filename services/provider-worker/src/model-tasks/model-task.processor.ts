@@ -4,6 +4,7 @@ import { parseQueueJob, QueueProcessor } from '@ultra/platform';
 import { DelayedError, type Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { workerConfig } from '../config/worker.config';
+import { ProviderError } from '../providers/llm-provider';
 import { LimitWait } from './limit-wait';
 import { ModelCallService } from './model-call.service';
 import { providerBackoff } from './provider-backoff';
@@ -24,7 +25,12 @@ export class ModelTaskProcessor extends QueueProcessor {
     super();
   }
 
-  async process(job: Job, token?: string): Promise<ModelCallResult> {
+  /** A provider's failure is named by its category and recorded with the output; it is not Ultra's bug. */
+  protected override expectedFailure(error: unknown): boolean {
+    return error instanceof ProviderError || error instanceof LimitWait;
+  }
+
+  protected async handle(job: Job, token?: string): Promise<ModelCallResult> {
     const item = parseQueueJob(job, QueueName.ModelTasks);
     const { data } = item;
     const bindings = { requestId: data.requestId, analysisId: data.analysisId, jobId: job.id, job: item.name };

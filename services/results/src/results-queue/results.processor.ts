@@ -7,7 +7,7 @@ import { PinoLogger } from 'nestjs-pino';
 import type { ResultsConfig } from '../config/results.config';
 import { AnalysisLifecycleService } from './analysis-lifecycle.service';
 import { InterruptedAnalysesService } from './interrupted-analyses.service';
-import { causeOf, isDatabaseUnavailable, isDataError } from './job-failures';
+import { causeOf, isDatabaseUnavailable, isDataError, UnknownAnalysisError } from './job-failures';
 import { StageRecordService } from './stage-record.service';
 
 /** How long a job waits for an unreachable database before it tries again; waiting spends no attempt. */
@@ -38,13 +38,18 @@ export class ResultsProcessor extends QueueProcessor {
     this.worker.run().catch((error: unknown) => this.logger.error({ err: error }, 'results worker stopped'));
   }
 
-  async process(job: Job, token?: string): Promise<void> {
+  /** A job for an analysis that no longer exists ends it quietly: deleted while it ran, not a bug. */
+  protected override expectedFailure(error: unknown): boolean {
+    return error instanceof UnknownAnalysisError;
+  }
+
+  protected async handle(job: Job, token?: string): Promise<void> {
     const item = parseQueueJob(job, QueueName.Results);
     const bindings = { requestId: item.data.requestId, analysisId: item.data.analysisId, jobId: job.id, job: job.name };
     return this.logger.runInContext(
       async () => {
         try {
-          await this.handle(item);
+          await this.dispatch(item);
         } catch (error) {
           // Retrying cannot change data the database refused: fail for good, which ends the analysis.
           if (isDataError(error)) throw new UnrecoverableError(`the database refused the data: ${causeOf(error)}`);
@@ -61,7 +66,7 @@ export class ResultsProcessor extends QueueProcessor {
     );
   }
 
-  private handle(item: JobItemOf<typeof QueueName.Results>): Promise<unknown> {
+  private dispatch(item: JobItemOf<typeof QueueName.Results>): Promise<unknown> {
     switch (item.name) {
       case 'stage.record':
         return this.stageRecords.record(item.data);

@@ -4,7 +4,7 @@ import { parseQueueJob, QueueProcessor } from '@ultra/platform';
 import type { Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { webhookBackoff } from './webhook-backoff';
-import { WebhookDeliveryService } from './webhook-delivery.service';
+import { WebhookAttemptFailedError, WebhookDeliveryService } from './webhook-delivery.service';
 
 /** Deliveries in flight at once; each mostly waits on a receiver (at most WEBHOOK_TIMEOUT_MS). */
 const WEBHOOK_CONCURRENCY = 32;
@@ -32,7 +32,12 @@ export class WebhookProcessor extends QueueProcessor {
     this.worker.run().catch((error: unknown) => this.logger.error({ err: error }, 'webhooks worker stopped'));
   }
 
-  async process(job: Job): Promise<void> {
+  /** A receiver that does not answer 2xx is the receiver's problem, recorded with the delivery. */
+  protected override expectedFailure(error: unknown): boolean {
+    return error instanceof WebhookAttemptFailedError;
+  }
+
+  protected async handle(job: Job): Promise<void> {
     const item = parseQueueJob(job, QueueName.Webhooks);
     const bindings = { requestId: item.data.requestId, analysisId: item.data.analysisId, jobId: job.id, job: job.name };
     return this.logger.runInContext(

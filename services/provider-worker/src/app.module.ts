@@ -17,6 +17,7 @@ import {
   workerLimits,
   workerProviders,
 } from './config/worker.config';
+import { BreakerStateMetrics } from './metrics/breaker-state.metrics';
 import { CancellationService } from './model-tasks/cancellation.service';
 import { FALLBACK_CHAINS, ModelCallService } from './model-tasks/model-call.service';
 import { ModelAttemptService } from './model-tasks/model-attempt.service';
@@ -72,6 +73,7 @@ import { PricingService } from './usage/pricing.service';
     CancellationService,
     ResponseCacheService,
     BreakerService,
+    BreakerStateMetrics,
     ProviderLimitsService,
     ProviderCallService,
     ModelAttemptService,

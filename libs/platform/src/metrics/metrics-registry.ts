@@ -55,6 +55,34 @@ export function observedGauge(spec: MetricSpec<never>, read: () => number): Gaug
   });
 }
 
+/** One series of an observed labelled gauge. */
+export interface GaugeReading<L extends string> {
+  labels: Record<L, string>;
+  value: number;
+}
+
+/**
+ * A labelled gauge whose series are all replaced at each scrape by what `read` resolves to (a series it no longer
+ * returns disappears). When `read` fails or resolves to undefined the last series stay: a scrape never fails for
+ * it. `read` bounds its own time. Replaces an earlier one of the same name, as observedGauge does.
+ */
+export function observedGaugeSeries<L extends string>(
+  spec: MetricSpec<L>,
+  read: () => Promise<GaugeReading<L>[] | undefined>,
+): Gauge<L> {
+  register.removeSingleMetric(spec.name);
+  return new Gauge<L>({
+    ...spec,
+    labelNames: spec.labelNames ?? [],
+    async collect() {
+      const readings = await read().catch(() => undefined);
+      if (!readings) return;
+      this.reset();
+      for (const { labels, value } of readings) this.set(labels, value);
+    },
+  });
+}
+
 /** Seconds since `startedAt` (a `performance.now()` reading). */
 export function secondsSince(startedAt: number): number {
   return (performance.now() - startedAt) / 1000;

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { metricsEnv } from './metrics.config';
 import { MetricsServer } from './metrics.module';
-import { counterOf, metricsRegistry } from './metrics-registry';
+import { counterOf, type GaugeReading, metricsRegistry, observedGaugeSeries } from './metrics-registry';
 import { z } from 'zod';
 
 function freePort(): Promise<number> {
@@ -20,6 +20,22 @@ describe('metrics', () => {
     expect(counterOf(spec)).toBe(first);
     first.inc({ kind: 'a' });
     expect(metricsRegistry().getSingleMetric('spec_things_total')).toBe(first);
+  });
+
+  it('replaces an observed gauge’s series at each scrape, and keeps them when its read fails', async () => {
+    let next: () => Promise<GaugeReading<'kind'>[] | undefined> = () =>
+      Promise.resolve([{ labels: { kind: 'a' }, value: 2 }]);
+    const spec = { name: 'spec_observed_things', help: 'things', labelNames: ['kind'] as const };
+    const gauge = observedGaugeSeries(spec, () => next());
+    const values = async () => (await gauge.get()).values.map((v) => [v.labels.kind, v.value]);
+    expect(await values()).toEqual([['a', 2]]);
+    next = () => Promise.resolve([{ labels: { kind: 'b' }, value: 1 }]);
+    expect(await values()).toEqual([['b', 1]]);
+    next = () => Promise.reject(new Error('Redis is gone'));
+    expect(await values()).toEqual([['b', 1]]);
+    next = () => Promise.resolve(undefined);
+    expect(await values()).toEqual([['b', 1]]);
+    expect(metricsRegistry().getSingleMetric('spec_observed_things')).toBe(gauge);
   });
 
   it('serves GET /metrics on its own port, 404 elsewhere, and refuses a taken port', async () => {

@@ -1,9 +1,10 @@
-import type { BreakerScope, BreakerState, ErrorCategory, Usage } from '@ultra/contracts';
-import { counterOf, gaugeOf, histogramOf } from '@ultra/platform';
+import type { ErrorCategory, Usage } from '@ultra/contracts';
+import { counterOf, histogramOf } from '@ultra/platform';
 
 /**
- * The provider-worker's series. Labels are providers, catalog models, error categories and breaker ids: a few
- * dozen values each, never a user, an analysis or a key.
+ * The provider-worker's series, besides `ultra_breaker_state` (BreakerStateMetrics, read from Redis when scraped).
+ * Labels are providers, catalog models and error categories: a few dozen values each, never a user, an analysis or
+ * a key.
  */
 const callDuration = histogramOf({
   name: 'ultra_provider_call_duration_seconds',
@@ -38,18 +39,11 @@ const cacheMisses = counterOf({
   name: 'ultra_response_cache_misses_total',
   help: 'Response cache lookups that found nothing (the model was called).',
 });
-const breakerState = gaugeOf({
-  name: 'ultra_breaker_state',
-  help: 'Circuit breaker state as last seen by this worker: 0 closed, 1 half-open, 2 open.',
-  labelNames: ['scope', 'id'] as const,
-});
 const rateLimitWait = histogramOf({
   name: 'ultra_rate_limit_wait_seconds',
   help: "Waits imposed by a provider's limits before a call could start, by provider and limit.",
   labelNames: ['provider', 'limit'] as const,
 });
-
-const BREAKER_VALUES: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
 
 export const providerMetrics = {
   answered(provider: string, model: string, seconds: number, usage: Usage): void {
@@ -67,9 +61,6 @@ export const providerMetrics = {
   },
   cacheLookup(hit: boolean): void {
     (hit ? cacheHits : cacheMisses).inc();
-  },
-  breaker(scope: BreakerScope, id: string, state: BreakerState): void {
-    breakerState.set({ scope, id }, BREAKER_VALUES[state] ?? 0);
   },
   rateLimitWait(provider: string, limit: string, seconds: number): void {
     rateLimitWait.observe({ provider, limit }, seconds);

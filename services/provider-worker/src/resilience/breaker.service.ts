@@ -13,7 +13,6 @@ import { APP_CONFIG, REDIS } from '@ultra/platform';
 import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import type { WorkerConfig } from '../config/worker.config';
-import { providerMetrics } from '../metrics/provider-metrics';
 import type { BreakerOutcome } from './breaker-policy';
 import { checkBreakers, recordOutcome } from './breaker-scripts';
 
@@ -56,7 +55,6 @@ export class BreakerService {
     if (verdict === 'blocked') {
       const [index, state, openedAt, reason, reopenAt] = rest;
       const guard = guards[Number(index) - 1];
-      providerMetrics.breaker(guard.scope, guard.id, state as BreakerState);
       return {
         open: true,
         breaker: {
@@ -122,7 +120,6 @@ export class BreakerService {
   private readonly keyOf = (guard: Guard) => breakerKey(this.config.QUEUE_PREFIX, guard.scope, guard.id);
 
   private announce(guard: Guard, from: BreakerState, to: BreakerState, reason: string): void {
-    providerMetrics.breaker(guard.scope, guard.id, to);
     const event: BreakerEvent = { type: 'breaker.state', ...guard, from, to, reason, at: new Date().toISOString() };
     const level = to === 'open' ? 'warn' : 'info';
     this.logger[level](

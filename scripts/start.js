@@ -79,11 +79,14 @@ function build() {
 async function waitForGateway(port, givenUp) {
   while (!givenUp()) {
     try {
-      await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(1_000) });
-      return true;
+      // 200 once every service has reported ready (GET /api/health aggregates their heartbeats).
+      const response = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(1_000) });
+      await response.body?.cancel();
+      if (response.ok) return true;
     } catch {
-      await new Promise((r) => setTimeout(r, 200));
+      // not listening yet
     }
+    await new Promise((r) => setTimeout(r, 200));
   }
   return false;
 }

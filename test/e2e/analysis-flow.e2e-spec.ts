@@ -151,7 +151,13 @@ describe('analysis flow across gateway → orchestrator → provider-workers →
 
     const theirs = await other.request('GET', `/api/analyses/${mine.body.analyses[0].id}`);
     expect(theirs.status).toBe(404);
-    expect(theirs.body).toEqual({ error: { code: 'analysis_not_found', message: expect.any(String) } });
+    expect(theirs.body).toEqual({
+      error: {
+        code: 'analysis_not_found',
+        message: expect.any(String),
+        traceId: expect.stringMatching(/^[\da-f]{32}$/),
+      },
+    });
     expect((await other.request<AnalysisPage>('GET', '/api/analyses')).body.analyses).toEqual([]);
   });
 
@@ -164,7 +170,9 @@ describe('analysis flow across gateway → orchestrator → provider-workers →
     ]) {
       const res = await anonymous.request(method, path, method === 'POST' ? { prompt: 'x', models } : undefined);
       expect(res.status).toBe(401);
-      expect(res.body).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
+      expect(res.body).toEqual({
+        error: { code: 'unauthorized', message: expect.any(String), traceId: expect.stringMatching(/^[\da-f]{32}$/) },
+      });
     }
   });
 

@@ -1,4 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { eventually } from '../support/eventually';
 import { freePort } from '../support/ports';
 import { type TestRedis, useTestRedis } from '../support/redis';
 import { UltraStart } from '../support/ultra-start';
@@ -40,13 +41,16 @@ describe('npm start (scripts/start.js)', () => {
     const ultra = startUltra(env);
     running.push(ultra);
     await ultra.waitFor('Ultra is up');
-    const health = await fetch(`http://127.0.0.1:${env.PORT}/api/health`);
-    expect(health.status).toBe(200);
     expect(ultra.output()).toContain('running migrations');
     // Each service runs as its own process, with its own log prefix.
     for (const name of ['[results]', '[orchestrator]', '[worker-1]', '[gateway]']) {
       await ultra.waitFor(`${name} INFO  service ready`);
     }
+    // 200 once every service has reported ready to Redis, within a moment of its "service ready".
+    await eventually('a 200 from /api/health', async () => {
+      const health = await fetch(`http://127.0.0.1:${env.PORT}/api/health`);
+      return health.status === 200;
+    });
 
     ultra.child.kill('SIGTERM');
     expect(await ultra.exited).toBe(0);

@@ -161,6 +161,16 @@ describe('one trace from the request to every model call, and errors reported to
     await eventually('the 404 request span', () =>
       receiver.trace(id).some((s) => s.service === 'ultra-gateway' && s.kind === 2),
     );
+    // Refused before any route (a badly encoded URL), and a body that is not JSON: traced all the same.
+    const badUrl = await user.request<ApiErrorBody>('GET', '/api/analyses/%zz');
+    const badJson = await user.request<ApiErrorBody>('POST', '/api/analyze', '{"prompt":', {
+      'content-type': 'application/json',
+    });
+    for (const refused of [badUrl, badJson]) {
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.traceId).toMatch(TRACE_ID);
+    }
+    expect(badUrl.body.error.traceId).not.toBe(badJson.body.error.traceId);
   });
 
   it('reports an unexpected gateway error to Sentry with its ids and without secrets', async () => {

@@ -26,3 +26,7 @@ export * from './metrics';
 export * from './health/ops-health.service';
 export * from './telemetry/trace-context';
 export { type ErrorContext, reportException } from './telemetry/sentry-reporter';
+export * from './health/fleet-health';
+export * from './health/fleet-health.service';
+export * from './health/health-heartbeat.service';
+export * from './health/health.config';

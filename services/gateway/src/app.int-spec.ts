@@ -16,10 +16,21 @@ afterAll(async () => {
 });
 
 describe('GET /api/health', () => {
-  it('is public and reports Redis and the database up', async () => {
+  it('is public, reports Redis and the database up, and is 503 naming the services that have no instance', async () => {
+    // A gateway alone: no orchestrator, worker or results writes a heartbeat (test/e2e/health-aggregate has them).
     const response = await jsonRequest(gateway.url, 'GET', '/api/health');
-    expect(response.status).toBe(200);
-    expect(response.body).toEqual({ status: 'ok', checks: { redis: 'up', database: 'up' } });
+    expect(response.status).toBe(503);
+    const missing = { status: 'missing', ready: 0, instances: [] };
+    expect(response.body).toEqual({
+      status: 'error',
+      checks: { redis: 'up', database: 'up' },
+      services: {
+        orchestrator: missing,
+        'provider-worker': missing,
+        results: missing,
+        gateway: expect.objectContaining({ instances: [expect.objectContaining({ instance: expect.any(String) })] }),
+      },
+    });
   });
 });
 

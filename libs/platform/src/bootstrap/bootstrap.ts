@@ -13,6 +13,7 @@ import { shutdownConfig } from './shutdown.config';
 import { mediaTypeGuardOf } from '../http/media-type-guard';
 import { answerClientError, answerExpectationFailed } from '../http/raw-error-responses';
 import { instrumentHttp } from '../metrics/http-metrics';
+import { withTraceId } from '../http/api-exception.filter';
 
 export { shutdownEnv, type ShutdownConfig } from './shutdown.config';
 
@@ -49,7 +50,7 @@ export async function startHttpService(
       void reply
         .code(400)
         .header(REQUEST_ID_HEADER, request.id)
-        .send({ error: { code: ApiErrorCode.ValidationFailed, message: error.message } });
+        .send(withTraceId({ error: { code: ApiErrorCode.ValidationFailed, message: error.message } }));
     },
     // Bytes the HTTP parser refuses (bad framing, 431) never become a request; they get the same shape too.
     clientErrorHandler: answerClientError,
@@ -85,7 +86,11 @@ export async function startHttpService(
     void reply
       .code(503)
       .header('connection', 'close')
-      .send({ error: { code: ApiErrorCode.ServiceUnavailable, message: 'the service is shutting down; retry' } });
+      .send(
+        withTraceId({
+          error: { code: ApiErrorCode.ServiceUnavailable, message: 'the service is shutting down; retry' },
+        }),
+      );
   });
   // Request durations by route, and GET /metrics outside any global prefix and guard.
   instrumentHttp(fastify);

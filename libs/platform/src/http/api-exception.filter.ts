@@ -107,7 +107,7 @@ function routeOf(host: ArgumentsHost): string {
 }
 
 /** The request's trace id in the error body, when the request is traced. */
-function withTraceId(body: HttpErrorBody): HttpErrorBody {
+export function withTraceId(body: HttpErrorBody): HttpErrorBody {
   const ids = activeTraceIds();
   return ids ? { error: { ...body.error, traceId: ids.traceId } } : body;
 }

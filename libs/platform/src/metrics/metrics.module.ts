@@ -16,6 +16,7 @@ import {
 import { DiscoveryModule, ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { collectDefaultMetrics, Gauge } from 'prom-client';
+import { heartbeatProviders } from '../health/health-heartbeat.service';
 import { HealthService } from '../health/health.service';
 import { OpsHealth } from '../health/ops-health.service';
 import { METRICS_PATH, metricsText } from './http-metrics';
@@ -72,7 +73,7 @@ export class QueueDepthCollector implements OnModuleInit {
 
 /**
  * The ops port of the services that have no HTTP API: `GET /metrics`, and the health probes when given OpsHealth
- * (MetricsModule does whenever there is a port).
+ * (MetricsModule always does).
  */
 @Injectable()
 export class MetricsServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -129,11 +130,12 @@ export class MetricsModule {
       collectDefaultMetrics({ register: registry });
       defaultsCollected = true;
     }
-    // The probes need the REDIS client (QueueModule) and find the app's workers; only an ops port serves them.
-    const probes = options.port ? [HealthService, OpsHealth] : [];
+    // The probes need the REDIS client (QueueModule) and find the app's workers. Every service writes its
+    // readiness to Redis (HealthHeartbeat: HealthModule's where it has one, else OpsHealth's); an ops port serves it too.
+    const probes = [HealthService, OpsHealth, ...heartbeatProviders(options.service)];
     return {
       module: MetricsModule,
-      imports: options.port ? [DiscoveryModule] : [],
+      imports: [DiscoveryModule],
       providers: [{ provide: METRICS_OPTIONS, useValue: options }, QueueDepthCollector, MetricsServer, ...probes],
     };
   }

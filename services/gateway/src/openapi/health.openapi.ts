@@ -10,19 +10,51 @@ const healthReport = (checks: string[]) =>
   });
 const tag = 'health';
 
+const instanceHealth = z.object({
+  instance: z.string().meta({ description: '`hostname:pid` of the process.' }),
+  status: z.enum(['ok', 'error']).meta({ description: 'Its own readiness, as its `ready` probe would answer.' }),
+  checks: z.record(z.string(), check),
+  at: z.string().meta({ description: 'When it last reported (ISO 8601, its clock).' }),
+});
+const serviceHealth = z.object({
+  status: z.enum(['ok', 'not_ready', 'missing', 'unknown']).meta({
+    description:
+      '`ok`: an instance is ready; `not_ready`: instances report, none ready; `missing`: none reported within ' +
+      'three heartbeat intervals; `unknown`: Redis could not be read.',
+  }),
+  ready: z.number().int().meta({ description: 'How many of `instances` are ready.' }),
+  instances: z.array(instanceHealth),
+});
+
 export function registerHealth(registry: OpenAPIRegistry): void {
-  const report = healthReport(['redis', 'database']).meta({ id: 'HealthReport' });
+  const report = healthReport(['redis', 'database'])
+    .extend({
+      services: z.record(z.string(), serviceHealth).meta({
+        description:
+          'Every service of the installation, from the heartbeat each instance writes to Redis every ' +
+          '`HEALTH_HEARTBEAT_MS`: orchestrator, provider-worker and results always, then any other seen (gateway).',
+      }),
+    })
+    .meta({ id: 'HealthReport' });
   const readiness = healthReport(['redis', 'database', 'results']).meta({ id: 'ReadinessReport' });
   addRoute(registry, {
     method: 'get',
     path: '/api/health',
     tag,
     public: true,
-    summary: 'Health of the gateway and its dependencies',
-    success: { status: 200, description: 'Every dependency answers.', schema: report },
+    summary: 'Health of the installation: the gateway and every service',
+    success: {
+      status: 200,
+      description:
+        "The gateway's Redis and database answer, and orchestrator, provider-worker and results each have a ready " +
+        'instance.',
+      schema: report,
+    },
     responses: {
       503: {
-        description: 'A dependency is down (named in `checks`).',
+        description:
+          'A dependency of the gateway is down (named in `checks`), or a service has no ready instance (its `status` ' +
+          'in `services`). `/api/health/ready` is the probe of this gateway alone.',
         content: { 'application/json': { schema: report } },
       },
     },

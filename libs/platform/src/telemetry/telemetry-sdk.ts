@@ -36,8 +36,12 @@ function releaseOf(config: TelemetryConfig): string {
   return `ultra@${manifest.version}`;
 }
 
-function instrumentations() {
-  return [
+/**
+ * HTTP and fetch always: they carry the trace context between services and give every request its trace id. Redis
+ * and Postgres spans only when spans are exported: unrecorded, they would cost every command for nothing.
+ */
+function instrumentations(exporting: boolean) {
+  const http = [
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (request: IncomingMessage) => UNTRACED_PATHS.test(request.url ?? '/'),
       // Outgoing calls outside any request or job (a background probe) would each start a trace of their own.
@@ -47,6 +51,10 @@ function instrumentations() {
     }),
     // fetch: the provider SDKs, the gateway's calls to results, webhooks.
     new UndiciInstrumentation({ requireParentforSpans: true, startSpanHook: redactedUrl }),
+  ];
+  if (!exporting) return http;
+  return [
+    ...http,
     // Only the command name: keys and arguments hold users' prompts and answers. BullMQ's polling is left out.
     new IORedisInstrumentation({ requireParentSpan: true, dbStatementSerializer: (command: string) => command }),
     new PgInstrumentation({ requireParentSpan: true }),
@@ -68,12 +76,13 @@ export function startTelemetry(service: string): void {
   startSentry(service, release, config);
   onTelemetryFlush(closeSentry);
   if (config.OTEL_SDK_DISABLED) return;
-  const quiet = exportsTraces(config)
+  const exporting = exportsTraces(config);
+  const quiet = exporting
     ? {}
     : { spanProcessors: [new tracing.NoopSpanProcessor()], sampler: new tracing.AlwaysOffSampler() };
   sdk = new NodeSDK({
     serviceName: config.OTEL_SERVICE_NAME ?? `ultra-${service}`,
-    instrumentations: instrumentations(),
+    instrumentations: instrumentations(exporting),
     // Traces only: metrics are Prometheus' (prom-client), logs are pino's on stdout.
     metricReaders: [],
     logRecordProcessors: [],

@@ -28,3 +28,4 @@ export * from './api/compat-openai.dto';
 export * from './api/compat-responses.dto';
 export * from './api/compat-anthropic.dto';
 export * from './api/user-defaults.dto';
+export * from './web/web-routes';

@@ -1,9 +1,9 @@
-import * as Sentry from '@sentry/node';
 import type { ErrorEvent } from '@sentry/node';
 import type { TelemetryConfig } from '../config/telemetry.config';
 import { activeTraceIds } from './trace-context';
 
-let enabled = false;
+/** The SDK, once SENTRY_DSN started it; loaded on demand: requiring it adds over a second to a process's start. */
+let sentry: typeof import('@sentry/node') | undefined;
 
 /** Credentials as they show up inside free text (error messages, stack frames): replaced before an event leaves. */
 const SECRET_TEXT: [RegExp, string][] = [
@@ -45,6 +45,8 @@ export function scrubEvent(event: ErrorEvent): ErrorEvent {
 /** Reports to Sentry when SENTRY_DSN is set; without it nothing is initialised and nothing is sent. */
 export function startSentry(service: string, release: string, config: TelemetryConfig): void {
   if (!config.SENTRY_DSN) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, see above
+  const Sentry = require('@sentry/node') as typeof import('@sentry/node');
   Sentry.init({
     dsn: config.SENTRY_DSN,
     release,
@@ -78,7 +80,7 @@ export function startSentry(service: string, release: string, config: TelemetryC
     initialScope: { tags: { service } },
     beforeSend: (event) => scrubEvent(withTrace(event)),
   });
-  enabled = true;
+  sentry = Sentry;
 }
 
 /** Errors that escape every handler carry the trace of the span they escaped from, when there is one. */
@@ -96,18 +98,18 @@ export interface ErrorContext {
 
 /** Reports an unexpected exception with the request id and the active trace; a no-op without SENTRY_DSN. */
 export function reportException(error: unknown, context: ErrorContext = {}): void {
-  if (!enabled) return;
+  if (!sentry) return;
   const ids = activeTraceIds();
   const tags: Record<string, string> = {};
   if (context.requestId) tags.request_id = context.requestId;
   if (context.where) tags.where = context.where;
   if (ids) tags.trace_id = ids.traceId;
-  Sentry.captureException(error, {
+  sentry.captureException(error, {
     tags,
     ...(ids && { contexts: { trace: { trace_id: ids.traceId, span_id: ids.spanId } } }),
   });
 }
 
 export async function closeSentry(timeoutMs: number): Promise<void> {
-  if (enabled) await Sentry.close(timeoutMs);
+  if (sentry) await sentry.close(timeoutMs);
 }

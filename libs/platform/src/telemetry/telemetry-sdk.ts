@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
+import { AlwaysOffSampler } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { SECRET_QUERY } from '../logging/log-hygiene';
 import { exportsTraces, loadTelemetryConfig, type TelemetryConfig } from '../config/telemetry.config';
 import { closeSentry, startSentry } from './sentry-reporter';
@@ -28,7 +28,7 @@ function redactedUrl(request: { origin: string; path: string }): Record<string, 
   }
 }
 
-let sdk: NodeSDK | undefined;
+let started = false;
 
 function releaseOf(config: TelemetryConfig): string {
   if (config.SENTRY_RELEASE) return config.SENTRY_RELEASE;
@@ -36,12 +36,9 @@ function releaseOf(config: TelemetryConfig): string {
   return `ultra@${manifest.version}`;
 }
 
-/**
- * HTTP and fetch always: they carry the trace context between services and give every request its trace id. Redis
- * and Postgres spans only when spans are exported: unrecorded, they would cost every command for nothing.
- */
-function instrumentations(exporting: boolean) {
-  const http = [
+/** HTTP and fetch: they carry the trace context between services and give every request its trace id. */
+function httpInstrumentations() {
+  return [
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (request: IncomingMessage) => UNTRACED_PATHS.test(request.url ?? '/'),
       // Outgoing calls outside any request or job (a background probe) would each start a trace of their own.
@@ -52,13 +49,44 @@ function instrumentations(exporting: boolean) {
     // fetch: the provider SDKs, the gateway's calls to results, webhooks.
     new UndiciInstrumentation({ requireParentforSpans: true, startSpanHook: redactedUrl }),
   ];
-  if (!exporting) return http;
-  return [
-    ...http,
-    // Only the command name: keys and arguments hold users' prompts and answers. BullMQ's polling is left out.
-    new IORedisInstrumentation({ requireParentSpan: true, dbStatementSerializer: (command: string) => command }),
-    new PgInstrumentation({ requireParentSpan: true }),
-  ];
+}
+
+/**
+ * The full SDK, its exporters configured by the OTEL_* variables, and Redis and Postgres spans. Loaded only when
+ * spans are exported: with all its exporters it adds about 2 s to a process's start.
+ */
+function startExporting(serviceName: string): void {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded on demand, see above */
+  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { IORedisInstrumentation } =
+    require('@opentelemetry/instrumentation-ioredis') as typeof import('@opentelemetry/instrumentation-ioredis');
+  const { PgInstrumentation } =
+    require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const sdk = new NodeSDK({
+    serviceName,
+    instrumentations: [
+      ...httpInstrumentations(),
+      // Only the command name: keys and arguments hold users' prompts and answers. BullMQ's polling is left out.
+      new IORedisInstrumentation({ requireParentSpan: true, dbStatementSerializer: (command: string) => command }),
+      new PgInstrumentation({ requireParentSpan: true }),
+    ],
+    // Traces only: metrics are Prometheus' (prom-client), logs are pino's on stdout.
+    metricReaders: [],
+    logRecordProcessors: [],
+  });
+  sdk.start();
+  onTelemetryFlush(() => sdk.shutdown());
+}
+
+/**
+ * No exporter: a tracer that samples nothing, so every request and job still gets a trace id, propagated between
+ * services (W3C headers, job data), for logs, error bodies and Sentry. Redis and Postgres are not instrumented:
+ * unrecorded spans would cost every command for nothing.
+ */
+function startIdsOnly(): void {
+  new NodeTracerProvider({ sampler: new AlwaysOffSampler() }).register();
+  registerInstrumentations({ instrumentations: httpInstrumentations() });
 }
 
 /**
@@ -70,25 +98,12 @@ function instrumentations(exporting: boolean) {
  * and Sentry), propagated between services, at the cost of id generation only.
  */
 export function startTelemetry(service: string): void {
-  if (sdk) return;
+  if (started) return;
+  started = true;
   const config = loadTelemetryConfig(service);
-  const release = releaseOf(config);
-  startSentry(service, release, config);
+  startSentry(service, releaseOf(config), config);
   onTelemetryFlush(closeSentry);
   if (config.OTEL_SDK_DISABLED) return;
-  const exporting = exportsTraces(config);
-  const quiet = exporting
-    ? {}
-    : { spanProcessors: [new tracing.NoopSpanProcessor()], sampler: new tracing.AlwaysOffSampler() };
-  sdk = new NodeSDK({
-    serviceName: config.OTEL_SERVICE_NAME ?? `ultra-${service}`,
-    instrumentations: instrumentations(exporting),
-    // Traces only: metrics are Prometheus' (prom-client), logs are pino's on stdout.
-    metricReaders: [],
-    logRecordProcessors: [],
-    ...quiet,
-  });
-  sdk.start();
-  const started = sdk;
-  onTelemetryFlush(() => started.shutdown());
+  if (exportsTraces(config)) startExporting(config.OTEL_SERVICE_NAME ?? `ultra-${service}`);
+  else startIdsOnly();
 }

@@ -7,6 +7,7 @@ import { registerApiDocs } from '../openapi/api-docs';
 import { parseYaml } from '../patterns/pattern-yaml';
 import { API_PREFIX, COMPAT_PREFIX, YAML_CONTENT_TYPES } from './http-constants';
 import { registerSecurityHeaders } from './security-headers';
+import { registerWebUi } from '../web/web-ui';
 
 export { API_PREFIX, YAML_CONTENT_TYPES };
 
@@ -32,4 +33,5 @@ export async function configureHttp(app: NestFastifyApplication, config: Gateway
     });
   await registerDocumentUploads(app, config);
   await registerApiDocs(app, config);
+  await registerWebUi(app, config);
 }

@@ -21,6 +21,7 @@ export const SERVICE_NAME = 'gateway';
 
 // src/config and dist/config sit at the same depth, so this finds the repository's catalog from source and build.
 const DEFAULT_MODELS_FILE = resolve(__dirname, '../../../../config/models.json');
+const DEFAULT_WEB_DIST_DIR = resolve(__dirname, '../../../../apps/web/dist');
 /** Ultra's own patterns, one document per file; always loaded, beside those of ULTRA_PATTERNS_DIR. */
 export const BUILTIN_PATTERNS_DIR = resolve(__dirname, '../../../../config/patterns');
 
@@ -77,6 +78,11 @@ export const gatewayConfig = z
       .string()
       .default(DEFAULT_MODELS_FILE)
       .transform((file) => resolve(file)),
+    /** The built web UI (apps/web/dist), served at `/`; without an index.html there, the API runs without the UI. */
+    WEB_DIST_DIR: z
+      .string()
+      .default(DEFAULT_WEB_DIST_DIR)
+      .transform((dir) => resolve(dir)),
     /** A folder of further pattern files (*.yaml, *.yml, *.json), loaded at boot beside the built-ins. */
     ULTRA_PATTERNS_DIR: z
       .string()

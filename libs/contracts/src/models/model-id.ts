@@ -48,4 +48,6 @@ export interface ModelInfo {
   reason?: string;
   /** Models that answer in its place, in order (catalog `fallbacks`). */
   fallbacks: ModelId[];
+  /** USD per million tokens, as the catalog states them; absent when it states none (calls then cost 0). */
+  pricing?: { inputPerMTok: number; outputPerMTok: number };
 }

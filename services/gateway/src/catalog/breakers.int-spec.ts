@@ -107,6 +107,7 @@ describe('GET /api/available-models', () => {
       displayName: 'mock:backed',
       status: 'ready',
       fallbacks: ['mock:spare'],
+      pricing: { inputPerMTok: 1, outputPerMTok: 1 },
     });
     expect(listed.get('mock:chained')?.fallbacks).toEqual(['openai:gpt-x', 'mock:spent']);
     expect(listed.get('openai:gpt-x')).toMatchObject({ status: 'needs_key', fallbacks: [] });

@@ -83,13 +83,22 @@ describe('CatalogService', () => {
       displayName: 'Mock Alpha (concise analyst)',
       status: 'ready',
       fallbacks: expect.any(Array),
+      pricing: { inputPerMTok: expect.any(Number), outputPerMTok: expect.any(Number) },
     });
   });
 
   it('splits ids and derives each status from the provider', () => {
     const catalog = catalogFrom({ models: [entry('mock:a'), entry('openai:gpt-x')] });
     expect(catalog.list()).toEqual([
-      { id: 'mock:a', provider: 'mock', name: 'a', displayName: 'mock:a', status: 'ready', fallbacks: [] },
+      {
+        id: 'mock:a',
+        provider: 'mock',
+        name: 'a',
+        displayName: 'mock:a',
+        status: 'ready',
+        fallbacks: [],
+        pricing: { inputPerMTok: 0, outputPerMTok: 0 },
+      },
       {
         id: 'openai:gpt-x',
         provider: 'openai',
@@ -97,6 +106,7 @@ describe('CatalogService', () => {
         displayName: 'openai:gpt-x',
         status: 'needs_key',
         fallbacks: [],
+        pricing: { inputPerMTok: 0, outputPerMTok: 0 },
       },
     ]);
     expect(catalog.find('openai:gpt-x')?.status).toBe('needs_key');

@@ -11,6 +11,8 @@ export interface ModelPrice {
   outputPerMTok: number;
 }
 
+const priceOf = ({ inputPerMTok, outputPerMTok }: ModelPrice): ModelPrice => ({ inputPerMTok, outputPerMTok });
+
 /**
  * The models the gateway offers, read once at boot, each with whether its provider can serve it and its price
  * (the same table the provider-worker bills by, so an estimate and the real cost use one price).
@@ -32,6 +34,7 @@ export class CatalogService {
         displayName: entry.displayName,
         status: availability.statusOf(provider),
         fallbacks: entry.fallbacks,
+        pricing: priceOf(entry.pricing),
       };
     });
     // Models declared with OpenAI-compatible servers join the catalog under their server's id.
@@ -45,6 +48,7 @@ export class CatalogService {
           displayName: m.displayName ?? `${p.displayName ?? p.id} ${m.name}`,
           status: availability.statusOf(p.id),
           fallbacks: m.fallbacks ?? [],
+          ...(m.pricing && { pricing: priceOf(m.pricing) }),
         };
       }),
     );

@@ -12,6 +12,10 @@ const modelInfo = z
     status: z.enum(['ready', 'needs_key', 'degraded']),
     reason: z.string().optional().meta({ description: 'Why degraded: which breaker, since when, the next probe.' }),
     fallbacks: z.array(z.string()),
+    pricing: z
+      .object({ inputPerMTok: z.number(), outputPerMTok: z.number() })
+      .optional()
+      .meta({ description: 'USD per million input and output tokens; absent when the catalog states no price.' }),
   })
   .meta({ id: 'ModelInfo' }) satisfies z.ZodType<ModelInfo>;
 

@@ -39,10 +39,12 @@ function servedRoutes(): string[] {
 
 /**
  * Fastify answers HEAD for every GET by itself; the documentation routes document nothing; `/metrics` is the
- * operators' Prometheus endpoint, outside the API (docs/observability.md).
+ * operators' Prometheus endpoint, outside the API (docs/observability.md); everything outside /api and /v1 is the
+ * web UI's pages and files (services/gateway/src/web).
  */
 const undocumented = (route: string) =>
   route.startsWith('HEAD ') ||
+  !/^[A-Z]+ \/(api|v1)\//.test(route) ||
   route.includes(DOCS_PATH) ||
   route.endsWith(OPENAPI_PATH) ||
   route.includes('*') ||

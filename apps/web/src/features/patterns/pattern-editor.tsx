@@ -1,0 +1,111 @@
+import { useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { Button, ErrorMessage } from '../../components/ui';
+import { deletePattern, problemsOf, savePattern } from './pattern-api';
+import { DeletePatternButton } from './delete-pattern-button';
+import { documentOf, draftOf, type PatternDraft } from './pattern-draft';
+import { PatternForm } from './pattern-form';
+import { toYaml } from './pattern-yaml';
+import { PatternProblems, type Problem, PatternYamlEditor } from './pattern-yaml-editor';
+import { PatternModeSwitch, type EditorMode } from './pattern-mode-switch';
+
+/** The pattern editor: a form for the common fields, YAML for everything; Save sends whichever mode is shown. */
+export function PatternEditor({ initial, isNew, saved }: { initial: PatternDraft; isNew: boolean; saved?: boolean }) {
+  const navigate = useNavigate();
+  const [mode, setMode] = useState<EditorMode>('form');
+  const [draft, setDraft] = useState(initial);
+  const [yaml, setYaml] = useState('');
+  // The YAML as the form wrote it: unchanged, the form can take over again without reading YAML.
+  const [yamlBase, setYamlBase] = useState('');
+  const [problems, setProblems] = useState<Problem[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [saving, setSaving] = useState(false);
+  const [status, setStatus] = useState(saved ? 'Saved.' : '');
+  const [switchBlocked, setSwitchBlocked] = useState(false);
+
+  const showYaml = () => {
+    const text = toYaml(documentOf(draft));
+    setYaml(text);
+    setYamlBase(text);
+    setMode('yaml');
+  };
+  const showForm = (discard = false) => {
+    if (discard || yaml === yamlBase) return (setSwitchBlocked(false), setMode('form'));
+    try {
+      // JSON is YAML too; other edited YAML the browser cannot read without a YAML parser.
+      const value: unknown = JSON.parse(yaml);
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a document');
+      setDraft(draftOf(value as Record<string, unknown>));
+      setMode('form');
+    } catch {
+      setSwitchBlocked(true);
+    }
+  };
+
+  const save = async () => {
+    setSaving(true);
+    setProblems([]);
+    setError(null);
+    setStatus('');
+    try {
+      const result = await savePattern(mode === 'yaml' ? yaml : documentOf(draft), isNew ? undefined : draft.id);
+      if (isNew) return navigate(`/patterns/${result.spec.id}`, { replace: true, state: { saved: true } });
+      setDraft(draftOf(result.spec));
+      if (mode === 'yaml') setYamlBase(yaml);
+      setStatus('Saved.');
+    } catch (e) {
+      setProblems(problemsOf(e));
+      setError(e);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const fieldErrors = Object.fromEntries(problems.map((p) => [p.path, p.message]));
+  return (
+    <form
+      className="pattern-editor"
+      aria-label={isNew ? 'New pattern' : `Edit pattern ${initial.name}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <PatternModeSwitch mode={mode} onChange={(m) => (m === 'yaml' ? showYaml() : showForm())} />
+      {switchBlocked && (
+        <div role="alert" className="error-banner">
+          <p>The form cannot read edited YAML. Save it first, or discard the YAML edits.</p>
+          <Button variant="secondary" onClick={() => showForm(true)}>
+            Discard YAML edits
+          </Button>
+        </div>
+      )}
+      <ErrorMessage error={error} />
+      {mode === 'form' ? (
+        <>
+          <PatternForm draft={draft} isNew={isNew} errors={fieldErrors} onChange={setDraft} />
+          {problems.length > 0 && <PatternProblems problems={problems} />}
+        </>
+      ) : (
+        <PatternYamlEditor text={yaml} problems={problems} onChange={setYaml} />
+      )}
+      <div className="pattern-editor-actions">
+        <Button type="submit" disabled={saving}>
+          {saving ? 'Saving…' : 'Save pattern'}
+        </Button>
+        {!isNew && (
+          <DeletePatternButton
+            name={initial.name}
+            onDelete={async () => {
+              await deletePattern(initial.id);
+              await navigate('/patterns', { state: { deleted: initial.name } });
+            }}
+          />
+        )}
+        <p role="status" aria-live="polite" className="hint">
+          {status}
+        </p>
+      </div>
+    </form>
+  );
+}

@@ -133,7 +133,7 @@ async function main() {
 
   const banner = () => {
     const url = `http://localhost:${config.port}`;
-    log(`Ultra is up: ${url}  (API under ${url}/api, health at ${url}/api/health)`);
+    log(`Ultra is up: ${url}  (web UI there, API under ${url}/api, health at ${url}/api/health)`);
     log(
       `try:\n  TOKEN=$(curl -s -X POST ${url}/api/auth/register -H 'content-type: application/json' \\\n` +
         `    -d '{"email":"me@example.com","password":"a long password"}' | sed -E 's/.*"accessToken":"([^"]+)".*/\\1/')\n` +

@@ -117,6 +117,10 @@ describe('history: filters and delete', () => {
       const second = await list({ pattern: 'direct', limit: '1', cursor: first.body.nextCursor ?? '' });
       expect(second.body.analyses.map((a) => a.id)).toEqual([done.sky.id]);
       expect(second.body.nextCursor).toBeNull();
+      // Each listed analysis carries its stored totals, the same as its full view.
+      expect(done.quote.usage.inputTokens).toBeGreaterThan(0);
+      expect(first.body.analyses[0]?.usage).toEqual(done.quote.usage);
+      expect(second.body.analyses[0]?.usage).toEqual(done.sky.usage);
     });
 
     it.each<[Record<string, string>, string]>([

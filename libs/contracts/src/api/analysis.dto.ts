@@ -138,6 +138,8 @@ export interface AnalysisSummary {
   threadId?: string;
   /** The analysis this one follows up (POST /api/analyses/:id/follow-ups); null for a first analysis. */
   parentAnalysisId?: string | null;
+  /** Totals of all the analysis' outputs so far, cost included (as AnalysisView's). */
+  usage: Usage;
 }
 
 /** The final answer, plus the named data of the pattern's result (ranking, agreement, votes, verdicts…). */
@@ -156,7 +158,6 @@ export interface AnalysisResult {
 export interface AnalysisView extends AnalysisSummary {
   stages: StageView[];
   result: AnalysisResult | null;
-  usage: Usage;
   error?: AnalysisError;
   params: Record<string, number>;
   options: AnalysisOptions;

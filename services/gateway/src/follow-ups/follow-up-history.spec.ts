@@ -16,6 +16,7 @@ function entry(n: number, parent: number | null, answer: string | null = `answer
     completedAt: null,
     threadId: id(1),
     parentAnalysisId: parent === null ? null : id(parent),
+    usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
     answer,
   };
 }

@@ -54,7 +54,11 @@ export function registerAnalyses(registry: OpenAPIRegistry, config: GatewayConfi
     tag,
     summary: "The caller's analyses, newest first, filtered and paged",
     query: analysisListQuerySchema,
-    success: { status: 200, description: 'A page; pass `nextCursor` back as `cursor`.', schema: analysisPage },
+    success: {
+      status: 200,
+      description: 'A page, each analysis with its usage totals (tokens, cost); pass `nextCursor` back as `cursor`.',
+      schema: analysisPage,
+    },
   });
   addRoute(registry, {
     method: 'get',

@@ -39,6 +39,8 @@ export const analysisSummary = z
     completedAt: timestamp.nullable(),
     threadId: z.uuid().optional().meta({ description: 'Its own id for a first analysis; shared by its follow-ups.' }),
     parentAnalysisId: z.uuid().nullable().optional().meta({ description: 'The analysis this one follows up.' }),
+    // Totals of the analysis' outputs so far, cost included (the listing sums them per analysis).
+    usage: usageView,
   })
   .meta({ id: 'AnalysisSummary' }) satisfies z.ZodType<AnalysisSummary>;
 
@@ -106,7 +108,6 @@ export const analysisView = analysisSummary
   .extend({
     stages: z.array(stageView),
     result: analysisResult.nullable(),
-    usage: usageView,
     error: z.object({ code: z.string(), message: z.string() }).optional(),
     params: z.record(z.string(), z.number()),
     options: analysisOptionsSchema,

@@ -19,6 +19,7 @@ import { DeleteMode, type ListAnalysesQuery } from './analysis-requests.schema';
 import type { AnalysisEntity } from './analysis.entity';
 import { StageRunsRepository } from './stage-runs.repository';
 import { toAnalysisSource, toAnalysisSummary, toAnalysisView } from './analysis-view.mapper';
+import { totalUsage } from './output-view.mapper';
 import { encodeCursor } from './page-cursor';
 
 export interface CreatedAnalysis {
@@ -115,6 +116,11 @@ export class AnalysesService {
     const last = page.at(-1);
     const nextCursor =
       rows.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;
-    return { analyses: page.map(toAnalysisSummary), nextCursor };
+    // The page's usage in one grouped query, after the page (not per row, not in parallel: see runsAndOutputsOf).
+    const usage = await this.stageRuns.usageOf(page.map((analysis) => analysis.id));
+    return {
+      analyses: page.map((analysis) => toAnalysisSummary(analysis, usage.get(analysis.id) ?? totalUsage([]))),
+      nextCursor,
+    };
   }
 }

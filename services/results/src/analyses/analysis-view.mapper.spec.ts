@@ -454,8 +454,10 @@ describe('toAnalysisSource', () => {
 });
 
 describe('toAnalysisSummary', () => {
-  it('carries no stages, usage or result', () => {
-    const summary = toAnalysisSummary(analysis({ status: 'running' }));
+  it('carries the usage it is given, and no stages or result', () => {
+    const usage = { inputTokens: 12, outputTokens: 3, costUsd: 0.004 };
+    const summary = toAnalysisSummary(analysis({ status: 'running' }), usage);
+    expect(summary.usage).toEqual(usage);
     expect(Object.keys(summary).sort()).toEqual(
       [
         'completedAt',
@@ -469,6 +471,7 @@ describe('toAnalysisSummary', () => {
         'threadId',
         'ultraModel',
         'updatedAt',
+        'usage',
       ].sort(),
     );
   });

@@ -9,6 +9,7 @@ import {
   type ModelId,
   type StageRun,
   type StageView,
+  type Usage,
 } from '@ultra/contracts';
 import type { AnalysisEntity } from './analysis.entity';
 import { toOutputView, totalUsage } from './output-view.mapper';
@@ -34,7 +35,8 @@ export type AnalysisRequest = Pick<
   | 'toolChoice'
 >;
 
-export function toAnalysisSummary(analysis: AnalysisEntity): AnalysisSummary {
+/** `usage`: the totals of the analysis' outputs (a listing sums them in SQL, a full view from its outputs). */
+export function toAnalysisSummary(analysis: AnalysisEntity, usage: Usage): AnalysisSummary {
   return {
     id: analysis.id,
     status: analysis.status,
@@ -47,6 +49,7 @@ export function toAnalysisSummary(analysis: AnalysisEntity): AnalysisSummary {
     completedAt: analysis.completedAt ? analysis.completedAt.toISOString() : null,
     threadId: analysis.threadId,
     parentAnalysisId: analysis.parentAnalysisId,
+    usage,
   };
 }
 
@@ -60,10 +63,9 @@ export function toAnalysisView(
   outputs: readonly StageOutputEntity[],
 ): AnalysisView {
   const view: AnalysisView = {
-    ...toAnalysisSummary(analysis),
+    ...toAnalysisSummary(analysis, totalUsage(outputs)),
     stages: deriveStages(analysis, runs, outputs),
     result: resultOf(analysis, outputs),
-    usage: totalUsage(outputs),
     params: analysis.params,
     options: analysis.options,
     sourceAnalysisId: analysis.sourceAnalysisId,

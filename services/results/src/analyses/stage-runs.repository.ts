@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AnalysisStatus } from '@ultra/contracts';
+import { AnalysisStatus, type Usage } from '@ultra/contracts';
 import { DataSource } from 'typeorm';
 import { NOW_MS } from './analyses.repository';
 import { StageOutputEntity } from './stage-output.entity';
@@ -34,6 +34,16 @@ interface RecordCounts {
   cost_usd: number;
 }
 
+/** bigint and numeric sums arrive as strings; the optional sums are null when no output reported them. */
+interface UsageRow {
+  analysis_id: string;
+  input_tokens: string;
+  output_tokens: string;
+  cost_usd: string;
+  cached_input_tokens: string | null;
+  reasoning_tokens: string | null;
+}
+
 /** The stage runs of analyses and their outputs. Writes are idempotent by the natural keys. */
 @Injectable()
 export class StageRunsRepository {
@@ -43,6 +53,25 @@ export class StageRunsRepository {
     return this.dataSource
       .getRepository(StageOutputEntity)
       .find({ where: { analysisId }, order: { stageIndex: 'ASC', model: 'ASC', sample: 'ASC' } });
+  }
+
+  /**
+   * Each analysis' usage totals, as totalUsage computes them from its outputs, in one grouped query for a whole
+   * page of analyses. Analyses without outputs are absent from the map. numeric sums exactly, so costs add up as
+   * totalUsage's do.
+   */
+  async usageOf(analysisIds: readonly string[]): Promise<Map<string, Usage>> {
+    if (!analysisIds.length) return new Map();
+    const rows = await this.dataSource.query<UsageRow[]>(
+      `SELECT analysis_id, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
+              sum(cost_usd) AS cost_usd, sum(cached_input_tokens) AS cached_input_tokens,
+              sum(reasoning_tokens) AS reasoning_tokens
+         FROM stage_outputs
+        WHERE analysis_id = ANY($1::uuid[])
+        GROUP BY analysis_id`,
+      [analysisIds],
+    );
+    return new Map(rows.map((row) => [row.analysis_id, usageOfRow(row)]));
   }
 
   runsOf(analysisId: string): Promise<StageRunEntity[]> {
@@ -139,4 +168,15 @@ export class StageRunsRepository {
       },
     };
   }
+}
+
+function usageOfRow(row: UsageRow): Usage {
+  const usage: Usage = {
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+    costUsd: Number(row.cost_usd),
+  };
+  if (row.cached_input_tokens !== null) usage.cachedInputTokens = Number(row.cached_input_tokens);
+  if (row.reasoning_tokens !== null) usage.reasoningTokens = Number(row.reasoning_tokens);
+  return usage;
 }

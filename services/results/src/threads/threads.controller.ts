@@ -2,6 +2,8 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { AnalysisStatus, ApiErrorCode, type ThreadEntries } from '@ultra/contracts';
 import { ApiException } from '@ultra/platform';
 import { toAnalysisSummary } from '../analyses/analysis-view.mapper';
+import { totalUsage } from '../analyses/output-view.mapper';
+import { StageRunsRepository } from '../analyses/stage-runs.repository';
 import { parseUserId } from '../analyses/analysis-requests.schema';
 import { ThreadsRepository } from './threads.repository';
 import { z } from 'zod';
@@ -14,7 +16,10 @@ const uuid = z.uuid();
  */
 @Controller('internal/threads')
 export class ThreadsController {
-  constructor(private readonly threads: ThreadsRepository) {}
+  constructor(
+    private readonly threads: ThreadsRepository,
+    private readonly stageRuns: StageRunsRepository,
+  ) {}
 
   @Get(':id')
   async get(@Param('id') id: string, @Query() query: unknown): Promise<ThreadEntries> {
@@ -23,10 +28,11 @@ export class ThreadsController {
     if (!analyses.length) {
       throw new ApiException(ApiErrorCode.NotFound, `thread ${id} not found`);
     }
+    const usage = await this.stageRuns.usageOf(analyses.map((analysis) => analysis.id));
     return {
       id,
       analyses: analyses.map((analysis) => ({
-        ...toAnalysisSummary(analysis),
+        ...toAnalysisSummary(analysis, usage.get(analysis.id) ?? totalUsage([])),
         answer: analysis.status === AnalysisStatus.Completed ? analysis.resultText : null,
       })),
     };

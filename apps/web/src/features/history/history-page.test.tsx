@@ -7,7 +7,7 @@ import { HistoryPage } from './history-page';
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status });
 
-const summary = (id: string, prompt: string): AnalysisSummary => ({
+const summary = (id: string, prompt: string, costUsd = 0): AnalysisSummary => ({
   id,
   status: 'completed',
   pattern: 'critique',
@@ -17,6 +17,7 @@ const summary = (id: string, prompt: string): AnalysisSummary => ({
   createdAt: '2025-01-31T12:00:00.000Z',
   updatedAt: '2025-01-31T12:01:00.000Z',
   completedAt: '2025-01-31T12:01:00.000Z',
+  usage: { inputTokens: 120, outputTokens: 40, costUsd },
 });
 
 /** Answers the listing from `pages` by cursor, and the suggestion lists with nothing. */
@@ -68,7 +69,7 @@ it('maps the filters onto the query parameters of GET /api/analyses', async () =
 
 it('"Load more" asks for the next cursor and appends its page', async () => {
   const fetchMock = stubApi({
-    first: { analyses: [summary('a1', 'First prompt'), summary('a2', 'Second prompt')], nextCursor: 'c2' },
+    first: { analyses: [summary('a1', 'First prompt', 0.0123), summary('a2', 'Second prompt')], nextCursor: 'c2' },
     c2: { analyses: [summary('a3', 'Third prompt')], nextCursor: null },
   });
   render(
@@ -87,6 +88,10 @@ it('"Load more" asks for the next cursor and appends its page', async () => {
     'Second prompt',
     'Third prompt',
   ]);
+  // Each row's cost is its listed usage total.
+  const costOf = (row: HTMLElement) => within(row).getAllByRole('cell')[4]?.textContent;
+  expect(costOf(rows[1])).toMatch(/^\$0\.0123$|0[.,]0123/);
+  expect(costOf(rows[2])).toMatch(/0[.,]00/);
   expect(listingUrls(fetchMock).at(-1)).toBe('/api/analyses?status=completed&limit=20&cursor=c2');
   expect(screen.queryByRole('button', { name: 'Load more' })).not.toBeInTheDocument();
 });

@@ -1,9 +1,6 @@
-import type { AnalysisSummary, Usage } from '@ultra/contracts';
+import type { AnalysisSummary } from '@ultra/contracts';
 import { Link } from 'react-router-dom';
 import { excerptOf, formatCost, formatDate } from './history-query';
-
-/** The listing carries no usage today; a summary that does (a later API) shows its cost. */
-type Listed = AnalysisSummary & { usage?: Usage; costUsd?: number };
 
 const statusClass: Record<string, string> = {
   completed: 'status-ok',
@@ -12,7 +9,7 @@ const statusClass: Record<string, string> = {
   failed: 'status-error',
 };
 
-export function HistoryTable({ analyses }: { analyses: Listed[] }) {
+export function HistoryTable({ analyses }: { analyses: AnalysisSummary[] }) {
   return (
     <div className="table-scroll">
       <table className="history-table">
@@ -44,7 +41,7 @@ export function HistoryTable({ analyses }: { analyses: Listed[] }) {
               <td data-label="Status" className={statusClass[a.status]}>
                 {a.status}
               </td>
-              <td data-label="Cost">{formatCost(a.usage?.costUsd ?? a.costUsd)}</td>
+              <td data-label="Cost">{formatCost(a.usage.costUsd)}</td>
               <td data-label="Date">
                 <time dateTime={a.createdAt}>{formatDate(a.createdAt)}</time>
               </td>

@@ -68,6 +68,30 @@ it('saves YAML as application/yaml and shows the API’s problems with their lin
   expect(init.body).toBe('id: mine\nname: Mine\ndescription: Mine\nstages:\n  - id: answer\n    label: ""\n');
 });
 
+it('reads edited YAML back into the form, and says why when it cannot', async () => {
+  vi.stubGlobal('fetch', vi.fn().mockResolvedValue(json(200, { pattern: info, spec })));
+  renderAt('/patterns/mine');
+  await userEvent.click(await screen.findByRole('radio', { name: 'YAML' }));
+  const yaml = screen.getByLabelText('Pattern YAML');
+  await userEvent.clear(yaml);
+  await userEvent.click(yaml);
+  await userEvent.paste(
+    'id: mine\nname: Renamed  # by hand\ndescription: Mine\nstages:\n- id: answer\n  label: Answer\n' +
+      '  kind: generate\n  participants: all\n  prompt:\n    user: |\n      {{question}}\n      Be brief.\n',
+  );
+  await userEvent.click(screen.getByRole('radio', { name: 'Form' }));
+  expect(screen.getByLabelText('Name')).toHaveValue('Renamed');
+  expect(screen.getByLabelText('User prompt')).toHaveValue('{{question}}\nBe brief.\n');
+
+  await userEvent.click(screen.getByRole('radio', { name: 'YAML' }));
+  await userEvent.type(screen.getByLabelText('Pattern YAML'), 'oops: [[');
+  await userEvent.click(screen.getByRole('radio', { name: 'Form' }));
+  expect(screen.getByRole('alert')).toHaveTextContent(/The form cannot read this YAML: .*line \d+/);
+  expect(screen.getByLabelText('Pattern YAML')).toBeInTheDocument();
+  await userEvent.click(screen.getByRole('button', { name: 'Discard YAML edits' }));
+  expect(screen.getByLabelText('Name')).toHaveValue('Renamed');
+});
+
 it('shows a YAML syntax error at the line the API names', async () => {
   const fetchMock = vi.fn().mockResolvedValue(
     json(400, {

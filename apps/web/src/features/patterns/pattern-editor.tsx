@@ -5,7 +5,7 @@ import { deletePattern, problemsOf, savePattern } from './pattern-api';
 import { DeletePatternButton } from './delete-pattern-button';
 import { documentOf, draftOf, type PatternDraft } from './pattern-draft';
 import { PatternForm } from './pattern-form';
-import { toYaml } from './pattern-yaml';
+import { fromYaml, toYaml } from './pattern-yaml';
 import { PatternProblems, type Problem, PatternYamlEditor } from './pattern-yaml-editor';
 import { PatternModeSwitch, type EditorMode } from './pattern-mode-switch';
 
@@ -15,13 +15,14 @@ export function PatternEditor({ initial, isNew, saved }: { initial: PatternDraft
   const [mode, setMode] = useState<EditorMode>('form');
   const [draft, setDraft] = useState(initial);
   const [yaml, setYaml] = useState('');
-  // The YAML as the form wrote it: unchanged, the form can take over again without reading YAML.
+  // The YAML as the form wrote it: unchanged, the form takes over again as it was (no round trip through YAML).
   const [yamlBase, setYamlBase] = useState('');
   const [problems, setProblems] = useState<Problem[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   const [status, setStatus] = useState(saved ? 'Saved.' : '');
-  const [switchBlocked, setSwitchBlocked] = useState(false);
+  // Why the form cannot take over the edited YAML (its syntax error); null when it can.
+  const [switchBlocked, setSwitchBlocked] = useState<string | null>(null);
 
   const showYaml = () => {
     const text = toYaml(documentOf(draft));
@@ -30,16 +31,12 @@ export function PatternEditor({ initial, isNew, saved }: { initial: PatternDraft
     setMode('yaml');
   };
   const showForm = (discard = false) => {
-    if (discard || yaml === yamlBase) return (setSwitchBlocked(false), setMode('form'));
-    try {
-      // JSON is YAML too; other edited YAML the browser cannot read without a YAML parser.
-      const value: unknown = JSON.parse(yaml);
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a document');
-      setDraft(draftOf(value as Record<string, unknown>));
-      setMode('form');
-    } catch {
-      setSwitchBlocked(true);
-    }
+    if (discard || yaml === yamlBase) return (setSwitchBlocked(null), setMode('form'));
+    const read = fromYaml(yaml);
+    if (!read.ok) return setSwitchBlocked(read.message);
+    setSwitchBlocked(null);
+    setDraft(draftOf(read.document));
+    setMode('form');
   };
 
   const save = async () => {
@@ -72,9 +69,9 @@ export function PatternEditor({ initial, isNew, saved }: { initial: PatternDraft
       }}
     >
       <PatternModeSwitch mode={mode} onChange={(m) => (m === 'yaml' ? showYaml() : showForm())} />
-      {switchBlocked && (
+      {switchBlocked !== null && (
         <div role="alert" className="error-banner">
-          <p>The form cannot read edited YAML. Save it first, or discard the YAML edits.</p>
+          <p>The form cannot read this YAML: {switchBlocked}. Fix it, or discard the YAML edits.</p>
           <Button variant="secondary" onClick={() => showForm(true)}>
             Discard YAML edits
           </Button>

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { lineOfMessage, lineOfPath, toYaml } from './pattern-yaml';
+import { fromYaml, lineOfMessage, lineOfPath, toYaml } from './pattern-yaml';
 
 const spec = {
   id: 'my-critique',
@@ -48,7 +48,42 @@ it('reads sequences written at their key’s column too', () => {
   expect(lineOfPath(yaml, 'name')).toBe(7);
 });
 
+it('is not fooled by comments, quoted keys, flow style or field names inside a prompt', () => {
+  const yaml = [
+    '# my pattern',
+    '"id": x',
+    'stages:',
+    '  - id: a',
+    '    prompt:',
+    '      user: |',
+    '        label: not a field',
+    '    label: A  # the label',
+    '  - {id: b, label: B}',
+  ].join('\n');
+  expect(lineOfPath(yaml, 'id')).toBe(2);
+  expect(lineOfPath(yaml, 'stages.0.label')).toBe(8);
+  expect(lineOfPath(yaml, 'stages.1.label')).toBe(9);
+  expect(lineOfPath(yaml, 'stages.2.label')).toBe(3);
+});
+
+it('reads back what it writes, and YAML edited by hand', () => {
+  expect(fromYaml(toYaml(spec))).toEqual({ ok: true, document: spec });
+  expect(fromYaml('id: x\nstages:\n- id: a\n  prompt: {user: "{{question}}"}\n')).toEqual({
+    ok: true,
+    document: { id: 'x', stages: [{ id: 'a', prompt: { user: '{{question}}' } }] },
+  });
+});
+
+it('says why YAML cannot be read, with its line', () => {
+  const broken = fromYaml('id: x\n  name: y: z');
+  expect(broken.ok).toBe(false);
+  expect(!broken.ok && lineOfMessage(broken.message)).toBe(1);
+  expect(fromYaml('id: x\nid: y\n')).toMatchObject({ ok: false, message: expect.stringMatching(/unique/i) });
+  expect(fromYaml('- just\n- a list\n')).toMatchObject({ ok: false, message: expect.stringContaining('mapping') });
+});
+
 it('takes the line of a syntax error from its message', () => {
   expect(lineOfMessage('the YAML body is not valid: line 3, column 5: Implicit keys')).toBe(3);
+  expect(lineOfMessage('Implicit keys need to be on a single line at line 4, column 1')).toBe(4);
   expect(lineOfMessage('invalid pattern')).toBeUndefined();
 });

@@ -25,7 +25,8 @@ async function upload<T = DocumentView>(
 ): Promise<ApiResponse<T>> {
   const form = new FormData();
   for (const file of files) {
-    const blob = new Blob([file.bytes], { type: file.type ?? 'application/octet-stream' });
+    const part = typeof file.bytes === 'string' ? file.bytes : new Uint8Array(file.bytes);
+    const blob = new Blob([part], { type: file.type ?? 'application/octet-stream' });
     form.append('file', blob, file.name);
   }
   const response = await fetch(`${client.baseUrl}/api/documents`, {

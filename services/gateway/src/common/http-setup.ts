@@ -20,6 +20,7 @@ export async function configureHttp(app: NestFastifyApplication, config: Gateway
   const mediaTypes = mediaTypeGuardOf(app.getHttpAdapter().getInstance());
   mediaTypes.allow('POST', `/${API_PREFIX}/documents`, ['multipart/form-data']);
   mediaTypes.allow('POST', `/${API_PREFIX}/patterns`, [JSON_MEDIA_TYPE, ...YAML_CONTENT_TYPES]);
+  mediaTypes.allow('POST', `/${API_PREFIX}/patterns/validate`, [JSON_MEDIA_TYPE, ...YAML_CONTENT_TYPES]);
   mediaTypes.allow('PUT', `/${API_PREFIX}/patterns/:id`, [JSON_MEDIA_TYPE, ...YAML_CONTENT_TYPES]);
   // Without a bodyLimit of its own the parser has the server's, like JSON bodies.
   app

@@ -2,7 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { type PatternInfo, patternSpecSchema } from '@ultra/contracts';
 import { z } from 'zod';
 import { YAML_CONTENT_TYPES } from '../common/http-constants';
-import type { PatternDocument } from '../patterns/patterns.service';
+import type { PatternDocument, PatternValidation } from '../patterns/patterns.service';
 import { addRoute } from './api-route';
 
 const patternSpec = patternSpecSchema.meta({
@@ -41,6 +41,10 @@ const patternDocument = z
   .object({ pattern: patternInfo, spec: patternSpec })
   .meta({ id: 'PatternDocument' }) satisfies z.ZodType<PatternDocument>;
 
+const patternValidation = z
+  .object({ valid: z.literal(true), pattern: patternSpec })
+  .meta({ id: 'PatternValidation' }) satisfies z.ZodType<PatternValidation>;
+
 /** A pattern document as JSON or as YAML (the same document, parsed into the same value). */
 const patternBody = {
   'application/json': { schema: patternSpec },
@@ -65,6 +69,21 @@ export function registerPatterns(registry: OpenAPIRegistry): void {
     body: patternBody,
     success: { status: 201, description: 'Registered.', schema: patternDocument },
     errors: [invalid, 'pattern_exists'],
+  });
+  addRoute(registry, {
+    method: 'post',
+    path: '/api/patterns/validate',
+    tag,
+    summary: 'Check a pattern document without storing it',
+    description:
+      "A dry run of `POST /api/patterns` for editors: the same body and checks, answered with the same 400s, but the id's uniqueness is not checked and nothing is stored.",
+    body: patternBody,
+    success: {
+      status: 200,
+      description: 'It would be accepted; `pattern` is the normalized document.',
+      schema: patternValidation,
+    },
+    errors: [invalid],
   });
   addRoute(registry, {
     method: 'get',

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put }
 import type { PatternInfo } from '@ultra/contracts';
 import { CurrentUser } from '../auth/current-user.decorator';
 import type { AuthUser } from '../auth/token-claims';
-import { type PatternDocument, PatternsService } from './patterns.service';
+import { type PatternDocument, PatternsService, type PatternValidation } from './patterns.service';
 import { RequireScopes } from '../api-keys/require-scopes.decorator';
 
 /**
@@ -23,6 +23,14 @@ export class PatternsController {
   @RequireScopes('analyze')
   create(@Body() body: unknown, @CurrentUser() user: AuthUser): Promise<PatternDocument> {
     return this.patterns.create(body, user.id);
+  }
+
+  /** Runs create's checks and stores nothing: 200 when the document would be accepted, create's 400 otherwise. */
+  @Post('validate')
+  @RequireScopes('analyze')
+  @HttpCode(HttpStatus.OK)
+  validate(@Body() body: unknown): PatternValidation {
+    return this.patterns.validate(body);
   }
 
   @Get(':id')

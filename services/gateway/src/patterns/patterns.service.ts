@@ -19,6 +19,12 @@ export interface PatternDocument {
   spec: PatternSpec;
 }
 
+/** `POST /api/patterns/validate`: the document passed every check create runs; `pattern` is it normalized. */
+export interface PatternValidation {
+  valid: true;
+  pattern: PatternSpec;
+}
+
 /** The patterns API: everyone reads the built-ins; each user creates, replaces and deletes only their own. */
 @Injectable()
 export class PatternsService {
@@ -47,6 +53,14 @@ export class PatternsService {
     if (this.registry.builtin(spec.id)) throw new PatternExistsException(spec.id, true);
     await this.users.create(userId, spec);
     return { pattern: patternInfoOf({ spec, source: 'user' }), spec };
+  }
+
+  /**
+   * A dry run of create for editors checking as the user types: the same checks, without the id's uniqueness
+   * (the editor of an existing pattern would always collide with itself), and nothing stored.
+   */
+  validate(document: unknown): PatternValidation {
+    return { valid: true, pattern: this.check(document) };
   }
 
   /** Replaces the caller's pattern `id`; the document must keep that id. */

@@ -24,6 +24,18 @@ export function savePattern(document: string | Record<string, unknown>, id?: str
   return api.request<PatternDocument>(method, path, document);
 }
 
+/** `POST /api/patterns/validate`: create's checks, nothing stored (the gateway's PatternValidation). */
+export interface PatternValidation {
+  valid: true;
+  pattern: PatternSpec;
+}
+
+/** Checks a document as create would, without the id's uniqueness; YAML goes as text, like savePattern. */
+export function validatePattern(document: string | Record<string, unknown>, signal?: AbortSignal) {
+  const headers = typeof document === 'string' ? { 'content-type': 'application/yaml' } : undefined;
+  return api.request<PatternValidation>('POST', '/api/patterns/validate', document, { headers, signal });
+}
+
 export const deletePattern = (id: string) => api.request<void>('DELETE', patternPath(id));
 
 /** The per-field problems of a refused document (`details: [{path, message}]`); empty for other errors. */

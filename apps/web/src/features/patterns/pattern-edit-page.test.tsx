@@ -3,9 +3,8 @@ import userEvent from '@testing-library/user-event';
 import type { PatternSpec } from '@ultra/contracts';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { json, refusal, stubApi } from './pattern-fetch-stub';
 import { PatternEditPage, PatternsPage } from './patterns-page';
-
-const json = (status: number, body: unknown) => new Response(body === null ? null : JSON.stringify(body), { status });
 
 const spec = {
   id: 'mine',
@@ -32,19 +31,12 @@ beforeEach(() => localStorage.clear());
 afterEach(() => vi.unstubAllGlobals());
 
 it('saves YAML as application/yaml and shows the API’s problems with their lines', async () => {
-  const fetchMock = vi
-    .fn()
-    .mockResolvedValueOnce(json(200, { pattern: info, spec }))
-    .mockResolvedValueOnce(
-      json(400, {
-        error: {
-          code: 'invalid_pattern',
-          message: 'invalid pattern: stages.0.label: too short',
-          details: [{ path: 'stages.0.label', message: 'label must not be empty' }],
-        },
-      }),
-    );
-  vi.stubGlobal('fetch', fetchMock);
+  const api = stubApi({
+    'GET /api/patterns/mine': () => json(200, { pattern: info, spec }),
+    'PUT /api/patterns/mine': refusal('invalid_pattern', 'invalid pattern: stages.0.label: too short', [
+      { path: 'stages.0.label', message: 'label must not be empty' },
+    ]),
+  });
   renderAt('/patterns/mine');
   await userEvent.click(await screen.findByRole('radio', { name: 'YAML' }));
   const yaml = screen.getByLabelText('Pattern YAML');
@@ -61,15 +53,16 @@ it('saves YAML as application/yaml and shows the API’s problems with their lin
   expect(yaml).toHaveAttribute('aria-invalid', 'true');
   expect(screen.getByRole('alert')).toHaveTextContent('invalid pattern');
 
-  const [url, init] = fetchMock.mock.calls[1] as [string, RequestInit];
-  expect(url).toBe('/api/patterns/mine');
-  expect(init.method).toBe('PUT');
-  expect(new Headers(init.headers).get('content-type')).toBe('application/yaml');
-  expect(init.body).toBe('id: mine\nname: Mine\ndescription: Mine\nstages:\n  - id: answer\n    label: ""\n');
+  expect(api.sent()[1]).toEqual({
+    method: 'PUT',
+    url: '/api/patterns/mine',
+    contentType: 'application/yaml',
+    body: 'id: mine\nname: Mine\ndescription: Mine\nstages:\n  - id: answer\n    label: ""\n',
+  });
 });
 
 it('reads edited YAML back into the form, and says why when it cannot', async () => {
-  vi.stubGlobal('fetch', vi.fn().mockResolvedValue(json(200, { pattern: info, spec })));
+  stubApi({ 'GET /api/patterns/mine': () => json(200, { pattern: info, spec }) });
   renderAt('/patterns/mine');
   await userEvent.click(await screen.findByRole('radio', { name: 'YAML' }));
   const yaml = screen.getByLabelText('Pattern YAML');
@@ -93,36 +86,24 @@ it('reads edited YAML back into the form, and says why when it cannot', async ()
 });
 
 it('shows a YAML syntax error at the line the API names', async () => {
-  const fetchMock = vi.fn().mockResolvedValue(
-    json(400, {
-      error: {
-        code: 'validation_failed',
-        message: 'the YAML body is not valid: line 2, column 3: Nested mappings are not allowed',
-        details: [
-          { path: 'body', message: 'the YAML body is not valid: line 2, column 3: Nested mappings are not allowed' },
-        ],
-      },
-    }),
-  );
-  vi.stubGlobal('fetch', fetchMock);
+  const message = 'the YAML body is not valid: line 2, column 3: Nested mappings are not allowed';
+  const api = stubApi({ 'POST /api/patterns': refusal('validation_failed', message, [{ path: 'body', message }]) });
   renderAt('/patterns/new');
   await userEvent.click(screen.getByRole('radio', { name: 'YAML' }));
   await userEvent.type(screen.getByLabelText('Pattern YAML'), 'id: x\n  name: y: z');
   await userEvent.click(screen.getByRole('button', { name: 'Save pattern' }));
   const problems = await screen.findByRole('heading', { name: 'Problems' });
   expect(problems.parentElement).toHaveTextContent('Line 2: the YAML body is not valid');
-  const [url, init] = fetchMock.mock.calls[0] as [string, RequestInit];
-  expect([url, init.method]).toEqual(['/api/patterns', 'POST']);
+  expect(api.sent().map((r) => `${r.method} ${r.url}`)).toEqual(['POST /api/patterns']);
 });
 
 it('creates from the form as JSON, then deletes after confirmation', async () => {
-  const fetchMock = vi
-    .fn()
-    .mockResolvedValueOnce(json(201, { pattern: info, spec }))
-    .mockResolvedValueOnce(json(200, { pattern: info, spec }))
-    .mockResolvedValueOnce(json(204, null))
-    .mockResolvedValueOnce(json(200, { patterns: [] }));
-  vi.stubGlobal('fetch', fetchMock);
+  const api = stubApi({
+    'POST /api/patterns': () => json(201, { pattern: info, spec }),
+    'GET /api/patterns/mine': () => json(200, { pattern: info, spec }),
+    'DELETE /api/patterns/mine': () => json(204, null),
+    'GET /api/patterns': () => json(200, { patterns: [] }),
+  });
   renderAt('/patterns/new');
   await userEvent.type(screen.getByLabelText('Id'), 'mine');
   await userEvent.type(screen.getByLabelText('Name'), 'Mine');
@@ -130,15 +111,14 @@ it('creates from the form as JSON, then deletes after confirmation', async () =>
   await userEvent.click(screen.getByRole('button', { name: 'Save pattern' }));
 
   expect(await screen.findByRole('heading', { name: 'Edit Mine' })).toBeInTheDocument();
-  const [, init] = fetchMock.mock.calls[0] as [string, RequestInit];
-  expect(new Headers(init.headers).get('content-type')).toBe('application/json');
-  expect(JSON.parse(init.body as string)).toMatchObject({ id: 'mine', name: 'Mine', stages: [{ id: 'stage-1' }] });
+  const [created] = api.sent();
+  expect(created.contentType).toBe('application/json');
+  expect(JSON.parse(created.body as string)).toMatchObject({ id: 'mine', name: 'Mine', stages: [{ id: 'stage-1' }] });
 
   await userEvent.click(screen.getByRole('button', { name: 'Delete pattern' }));
   const confirm = screen.getByRole('group', { name: 'Confirm deletion' });
-  expect(fetchMock).toHaveBeenCalledTimes(2);
+  expect(api.sent()).toHaveLength(2);
   await userEvent.click(within(confirm).getByRole('button', { name: 'Yes, delete' }));
   expect(await screen.findByText('Deleted “Mine”.')).toBeInTheDocument();
-  expect(fetchMock.mock.calls[2][0]).toBe('/api/patterns/mine');
-  expect((fetchMock.mock.calls[2][1] as RequestInit).method).toBe('DELETE');
+  expect(api.sent()[2]).toMatchObject({ method: 'DELETE', url: '/api/patterns/mine' });
 });

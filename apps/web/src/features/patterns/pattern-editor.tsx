@@ -8,8 +8,19 @@ import { PatternForm } from './pattern-form';
 import { fromYaml, toYaml } from './pattern-yaml';
 import { PatternProblems, type Problem, PatternYamlEditor } from './pattern-yaml-editor';
 import { PatternModeSwitch, type EditorMode } from './pattern-mode-switch';
+import { type PatternCheck, usePatternCheck } from './use-pattern-check';
 
-/** The pattern editor: a form for the common fields, YAML for everything; Save sends whichever mode is shown. */
+/** The status line's words for a live check. */
+function checkStatusOf(check: PatternCheck): string {
+  if (check.state === 'valid') return 'Valid.';
+  if (check.state === 'unavailable') return `Could not check the latest edits: ${check.message}`;
+  return check.problems.length === 1 ? '1 problem.' : `${check.problems.length} problems.`;
+}
+
+/**
+ * The pattern editor: a form for the common fields, YAML for everything; Save sends whichever mode is shown.
+ * Edits are checked by the API as the user types (usePatternCheck), so its problems show before Save.
+ */
 export function PatternEditor({ initial, isNew, saved }: { initial: PatternDraft; isNew: boolean; saved?: boolean }) {
   const navigate = useNavigate();
   const [mode, setMode] = useState<EditorMode>('form');
@@ -23,6 +34,18 @@ export function PatternEditor({ initial, isNew, saved }: { initial: PatternDraft
   const [status, setStatus] = useState(saved ? 'Saved.' : '');
   // Why the form cannot take over the edited YAML (its syntax error); null when it can.
   const [switchBlocked, setSwitchBlocked] = useState<string | null>(null);
+
+  // Unchanged YAML is the form's document, so switching modes alone is no edit and sends nothing.
+  const checked = mode === 'yaml' && yaml !== yamlBase ? yaml : documentOf(draft);
+  const checkKey = typeof checked === 'string' ? `yaml:${checked}` : `json:${JSON.stringify(checked)}`;
+  const rebaseCheck = usePatternCheck(checked, checkKey, (check) => {
+    // A check of newer text outdates what Save said; one that could not run leaves the last problems shown.
+    if (check.state !== 'unavailable') {
+      setProblems(check.state === 'invalid' ? check.problems : []);
+      setError(null);
+    }
+    setStatus(checkStatusOf(check));
+  });
 
   const showYaml = () => {
     const text = toYaml(documentOf(draft));
@@ -40,6 +63,8 @@ export function PatternEditor({ initial, isNew, saved }: { initial: PatternDraft
   };
 
   const save = async () => {
+    // Save's answer speaks for this text: a check still pending for it would only repeat or blur it.
+    rebaseCheck();
     setSaving(true);
     setProblems([]);
     setError(null);
@@ -47,6 +72,8 @@ export function PatternEditor({ initial, isNew, saved }: { initial: PatternDraft
     try {
       const result = await savePattern(mode === 'yaml' ? yaml : documentOf(draft), isNew ? undefined : draft.id);
       if (isNew) return navigate(`/patterns/${result.spec.id}`, { replace: true, state: { saved: true } });
+      // The saved (normalized) document is the new starting point: not checked again until edited.
+      rebaseCheck();
       setDraft(draftOf(result.spec));
       if (mode === 'yaml') setYamlBase(yaml);
       setStatus('Saved.');

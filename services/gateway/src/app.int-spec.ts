@@ -47,7 +47,9 @@ describe('GET /api/available-models', () => {
       status: 'ready',
       // From the catalog (config/models.json), in order.
       fallbacks: expect.any(Array),
+      pricing: { inputPerMTok: 0, outputPerMTok: 0 },
     });
+    expect(models.find((m) => m.id === 'openai:gpt-4o')?.pricing).toEqual({ inputPerMTok: 2.5, outputPerMTok: 10 });
     expect(models.find((m) => m.id === 'openai:gpt-4o')).toMatchObject({ provider: 'openai', status: 'needs_key' });
     for (const model of models) expect(model.status).toBe(model.provider === 'mock' ? 'ready' : 'needs_key');
   });

@@ -30,3 +30,4 @@ export * from './health/fleet-health';
 export * from './health/fleet-health.service';
 export * from './health/health-heartbeat.service';
 export * from './health/health.config';
+export * from './database/database-errors';

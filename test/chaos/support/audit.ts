@@ -53,14 +53,27 @@ export async function endedCount(url: string, ids: string[]): Promise<number> {
 }
 
 /**
- * Waits until every accepted analysis has ended, or `timeoutMs` has passed; polls the database (not the API, which
- * depends on more services) and rides out its outages. Returns how long it took, or null when they never all ended.
+ * Analyses of any client still queued or running. A crash can store an analysis whose 202 never reached the client
+ * (not in `accepted`); the watchdog resumes it after its grace, and the audit holds it to the same invariant.
+ */
+async function unendedCount(url: string): Promise<number> {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM analyses WHERE status NOT IN ('completed', 'failed')`,
+    );
+    return rows[0].n;
+  });
+}
+
+/**
+ * Waits until every accepted analysis, and every other one the store holds, has ended, or `timeoutMs` has passed;
+ * polls the database (not the API, which depends on more services) and rides out its outages. Returns how long it took, or null when they never all ended.
  */
 export async function waitForDrain(url: string, ids: string[], timeoutMs: number): Promise<number | null> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
     const ended = await endedCount(url, ids).catch(() => -1);
-    if (ended === ids.length) return Date.now() - started;
+    if (ended === ids.length && (await unendedCount(url).catch(() => -1)) === 0) return Date.now() - started;
     await new Promise((r) => setTimeout(r, 250));
   }
   return null;

@@ -31,6 +31,18 @@ describe('toApiError', () => {
     expect(result).toEqual({ status, body: { error: { code, message: 'because' } } });
   });
 
+  it('answers 503 when Postgres is unreachable or goes away mid-query: an outage, not a bug', () => {
+    const cutOff = new QueryFailedError('SELECT …', [], new Error('Connection terminated unexpectedly'));
+    const shuttingDown = queryFailed('57P01', 'terminating connection due to administrator command');
+    for (const error of [cutOff, shuttingDown]) {
+      expect(toApiError(error)).toEqual({
+        status: 503,
+        body: { error: { code: 'service_unavailable', message: 'the database is unavailable, try again shortly' } },
+      });
+    }
+    expect(toApiError(queryFailed('42P01', 'relation "x" does not exist')).status).toBe(500);
+  });
+
   it('keeps the details of an ApiException', () => {
     const details = [{ path: 'prompt', message: 'prompt must not be empty' }];
     expect(toApiError(new ValidationFailedException('prompt must not be empty', details)).body.error).toEqual({
@@ -95,7 +107,7 @@ describe('toApiError', () => {
 
   it.each([
     ['23505', 'duplicate key value violates unique constraint'],
-    ['57P01', 'terminating connection due to administrator command'],
+    ['42P01', 'relation "user_defaults" does not exist'],
   ])('keeps any other database failure (SQLSTATE %s) a 500 that reveals nothing', (sqlState, message) => {
     expect(toApiError(queryFailed(sqlState, message))).toEqual({
       status: 500,

@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiErrorCode } from '@ultra/contracts';
 import { QueryFailedError } from 'typeorm';
+import { isDatabaseUnavailable } from '../database/database-errors';
 import { isRedisConnectionError } from '../redis/redis-options';
 import { reportException } from '../telemetry/sentry-reporter';
 import { activeTraceIds } from '../telemetry/trace-context';
@@ -74,6 +75,11 @@ export function toApiError(exception: unknown): HttpErrorResponse {
   // Redis clients fail fast while Redis is unreachable (QueueModule failFastMs): that is an outage, not a bug.
   if (isRedisConnectionError(exception)) {
     const message = 'Redis is unavailable, try again shortly';
+    return { status: 503, body: { error: { code: ApiErrorCode.ServiceUnavailable, message } } };
+  }
+  // Postgres going away or unreachable (a query cut off mid-way included): retry later, like Redis.
+  if (isDatabaseUnavailable(exception)) {
+    const message = 'the database is unavailable, try again shortly';
     return { status: 503, body: { error: { code: ApiErrorCode.ServiceUnavailable, message } } };
   }
   const refused = dataExceptionOf(exception);

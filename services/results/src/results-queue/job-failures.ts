@@ -1,5 +1,8 @@
 import { UnrecoverableError } from 'bullmq';
+import { databaseCodeOf } from '@ultra/platform';
 import { QueryFailedError } from 'typeorm';
+
+export { isDatabaseUnavailable } from '@ultra/platform';
 
 /** A job for an analysis that was never created (or was deleted) cannot succeed on retry, nor be ended. */
 export class UnknownAnalysisError extends UnrecoverableError {
@@ -9,17 +12,6 @@ export class UnknownAnalysisError extends UnrecoverableError {
   }
 }
 
-/** Socket-level failures of the pg driver and the SQLSTATEs Postgres answers while it is going away or starting. */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03']);
-const UNAVAILABLE_MESSAGE = /connection terminated|connection timeout|connection error|server closed the connection/i;
-
-function codeOf(error: unknown): string | undefined {
-  const source = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
-  const code = (source as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
 /**
  * Postgres refused the data itself: SQLSTATE class 22 (data exception: invalid text, out-of-range numbers) or 23
  * (integrity: the natural keys absorb re-deliveries with ON CONFLICT, so what still surfaces is a real violation).
@@ -27,17 +19,8 @@ function codeOf(error: unknown): string | undefined {
  */
 export function isDataError(error: unknown): boolean {
   if (!(error instanceof QueryFailedError)) return false;
-  const code = codeOf(error);
+  const code = databaseCodeOf(error);
   return code !== undefined && /^2[23][0-9A-Z]{3}$/.test(code);
-}
-
-/** The database is down or unreachable: the job should wait for it without spending an attempt. */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  const code = codeOf(error);
-  if (code !== undefined && (UNAVAILABLE_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08'))) {
-    return true;
-  }
-  return error instanceof Error && UNAVAILABLE_MESSAGE.test(error.message);
 }
 
 export function isUnrecoverable(error: unknown): boolean {

@@ -1,4 +1,10 @@
-import { type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, useId } from 'react';
+import {
+  type ButtonHTMLAttributes,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type TextareaHTMLAttributes,
+  useId,
+} from 'react';
 import { ApiError } from '../api/api-client';
 
 /** The app's building blocks: every state a screen can be in has one look (loading, empty, error). */
@@ -9,18 +15,25 @@ export function Button({
   return <button type="button" {...props} className={`btn btn-${variant} ${props.className ?? ''}`} />;
 }
 
-export function TextField({
+interface FieldProps {
+  label: string;
+  error?: string;
+  hint?: string;
+}
+
+/** A labelled control with its hint and the API's message for it under it; `control` gets the ids to wire up. */
+function Field({
   label,
   error,
   hint,
-  ...props
-}: InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string; hint?: string }) {
+  control,
+}: FieldProps & { control: (a11y: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode }) {
   const id = useId();
   const describedBy = [error ? `${id}-error` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...props} />
+      {control({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
       {hint && (
         <p id={`${id}-hint`} className="hint">
           {hint}
@@ -33,6 +46,20 @@ export function TextField({
       )}
     </div>
   );
+}
+
+export function TextField({ label, error, hint, ...props }: InputHTMLAttributes<HTMLInputElement> & FieldProps) {
+  return <Field label={label} error={error} hint={hint} control={(a11y) => <input {...a11y} {...props} />} />;
+}
+
+/** TextField's multi-line sibling. */
+export function TextAreaField({
+  label,
+  error,
+  hint,
+  ...props
+}: TextareaHTMLAttributes<HTMLTextAreaElement> & FieldProps) {
+  return <Field label={label} error={error} hint={hint} control={(a11y) => <textarea {...a11y} {...props} />} />;
 }
 
 /** An error as the user should read it: the API's message, and the trace id to quote. */

@@ -1,8 +1,7 @@
-import { Button, TextField } from '../../components/ui';
+import { Button, TextAreaField, TextField } from '../../components/ui';
 import { newStage, type PatternDraft } from './pattern-draft';
 import { PatternParamsFields } from './pattern-params-fields';
 import { PatternStageFields } from './pattern-stage-fields';
-import { TextAreaField } from './text-area-field';
 
 /** The form mode: the fields most patterns need. `errors` are the API's problems keyed by path. */
 export function PatternForm({

@@ -1,7 +1,6 @@
 import { useId } from 'react';
-import { TextField } from '../../components/ui';
+import { TextAreaField, TextField } from '../../components/ui';
 import { type DraftStage, withKind } from './pattern-draft';
-import { TextAreaField } from './text-area-field';
 
 const aggregators = ['borda', 'majority', 'agreement'];
 /** Other fields the schema allows; the form keeps them, the YAML mode edits them. */

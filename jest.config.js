@@ -26,7 +26,12 @@ module.exports = {
     {
       ...shared,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs,services,tools}/*/src/**/*.int-spec.ts', '<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      // test/deploy checks the deployment files against the build output, so it runs after the build too.
+      testMatch: [
+        '<rootDir>/{apps,libs,services,tools}/*/src/**/*.int-spec.ts',
+        '<rootDir>/test/e2e/**/*.e2e-spec.ts',
+        '<rootDir>/test/deploy/**/*.spec.ts',
+      ],
     },
   ],
 };

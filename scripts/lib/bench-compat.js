@@ -1,7 +1,7 @@
-// The compatible API's latency (issue 10): the official openai SDK calling the wire-level fake OpenAI vendor
-// directly, against the same SDK calling Ultra's POST /v1/chat/completions with a catalog model, which runs the
-// `direct` pattern (one model, one call) through the whole pipeline. The fake answers instantly, so the difference
-// is what Ultra adds.
+// The compatible API's latency and req/s (issues 10 and 14): the official openai SDK calling the wire-level fake
+// OpenAI vendor directly, through Ultra's POST /v1/chat/completions with a catalog model, which runs the `direct`
+// pattern (one model, one call) through the whole pipeline, and through Portkey's open-source gateway, a stateless
+// proxy (bench-portkey.js). The fake answers instantly, so each difference is what that side adds.
 'use strict';
 const { analysisEventsStream, PUSH_EVENT_FIELD } = require('@ultra/contracts');
 const { FakeOpenAiServer } = require('@ultra/fake-llm');
@@ -9,14 +9,17 @@ const { redisOptionsFromUrl } = require('@ultra/platform');
 const { Queue } = require('bullmq');
 const { Redis } = require('ioredis');
 const { OpenAI } = require('openai');
-const { cpuPerCall, cpuSnapshot } = require('./bench-cpu');
+const { loadAll, startPortkey } = require('./bench-portkey');
+const { startBenchStack } = require('./bench-stack');
+const { mean, registerUser, round, sleep, target } = require('./bench-util');
 
 const settings = {
   calls: Number(process.env.BENCH_COMPAT_CALLS ?? 100),
-  concurrent: Number(process.env.BENCH_COMPAT_CONCURRENT ?? 400),
-  inFlight: Number(process.env.BENCH_COMPAT_IN_FLIGHT ?? 20),
   paced: Number(process.env.BENCH_COMPAT_PACED ?? 20),
+  connections: Number(process.env.BENCH_COMPAT_CONNECTIONS ?? 50),
+  seconds: Number(process.env.BENCH_COMPAT_SECONDS ?? 10),
   warmUp: 20,
+  settleMs: 40,
   // A vendor that streams its answer in pieces, as real ones do, shows how the token deltas are relayed.
   pacedChunks: ['A paced ', 'answer ', 'from the ', 'fake ', 'vendor, ', 'in pieces.'],
   pacedDelayMs: 20,
@@ -24,13 +27,9 @@ const settings = {
 const VENDOR_MODEL = 'gpt-4o-mini';
 const ULTRA_MODEL = `openai:${VENDOR_MODEL}`;
 const PACED_TAG = '[paced]';
-
-function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-const round = (n, digits = 2) => Number(n.toFixed(digits));
-const mean = (values) => values.reduce((sum, v) => sum + v, 0) / values.length;
+// The columns of the report; `paired` calls them in another order.
+const SIDES = ['direct', 'ultra', 'portkey'];
+const SIDE_NAMES = { direct: 'direct', ultra: 'through Ultra', portkey: 'through Portkey' };
 
 /** Starts the fake vendor before the stack, which reaches it through these variables. */
 async function startFakeVendor() {
@@ -73,15 +72,18 @@ async function stream(client, model, prompt) {
   return { ttft, total, wallStart, wallFirst, analysisId: response.headers.get('x-ultra-analysis-id') };
 }
 
-/** Runs direct and Ultra calls alternately, so drift on the machine touches both sides alike. */
+/**
+ * Runs the calls of each side in turn, one at a time, so drift on the machine touches every side alike. Ultra's
+ * call comes last, and a pause follows it: Ultra answers before it has stored the end of the analysis, and that
+ * tail would otherwise overlap (and slow) the next call.
+ */
 async function paired(count, label, call) {
-  const direct = [];
-  const ultra = [];
+  const calls = Object.fromEntries(SIDES.map((side) => [side, []]));
   for (let i = 0; i < count; i++) {
-    direct.push(await call('direct', `${label} ${i}`));
-    ultra.push(await call('ultra', `${label} ${i}`));
+    for (const side of ['direct', 'portkey', 'ultra']) calls[side].push(await call(side, `${label} ${i}`));
+    await sleep(settings.settleMs);
   }
-  return { direct, ultra };
+  return calls;
 }
 
 /** Whole-millisecond wall times of one direct call through Ultra, from BullMQ jobs and the push stream. */
@@ -169,22 +171,26 @@ async function breakdown(stack, token, ultraCalls, ultraStreams) {
   }
 }
 
-/** All compatible-API measures, as rows of the report; the stack must reach `fake` (startFakeVendor's env). */
-async function benchCompat({ stack, fake, token, log }) {
-  const clients = {
-    direct: { sdk: new OpenAI({ apiKey: 'sk-bench-openai', baseURL: `${fake.url}/v1`, maxRetries: 0 }) },
-    ultra: { sdk: new OpenAI({ apiKey: token, baseURL: `${stack.baseUrl}/v1`, maxRetries: 0 }) },
+/** Every call's timings on each side, the load runs and Ultra's phases; the stack and Portkey reach `fake`. */
+async function benchCompat({ stack, fake, portkey, token, log }) {
+  // Each side as autocannon and the SDK reach it: base URL, API key, extra headers, model.
+  const sides = {
+    direct: { url: fake.url, apiKey: 'sk-bench-openai', model: VENDOR_MODEL },
+    ultra: { url: stack.baseUrl, apiKey: token, model: ULTRA_MODEL },
+    portkey: { url: portkey.url, apiKey: 'sk-bench-openai', headers: portkey.headers, model: VENDOR_MODEL },
   };
-  clients.direct.model = VENDOR_MODEL;
-  clients.ultra.model = ULTRA_MODEL;
+  const sdks = {};
+  for (const [side, { url, apiKey, headers }] of Object.entries(sides)) {
+    sdks[side] = new OpenAI({ apiKey, baseURL: `${url}/v1`, defaultHeaders: headers, maxRetries: 0 });
+  }
   // Distinct prompts everywhere, so the response cache never answers.
-  const run = (fn) => (side, prompt) => fn(clients[side].sdk, clients[side].model, `${prompt} ${Date.now()}`);
+  const run = (fn) => (side, prompt) => fn(sdks[side], sides[side].model, `${prompt} ${Date.now()}`);
 
   log(`compat: warm-up, ${settings.warmUp} calls of each kind`);
   await paired(settings.warmUp, 'compat warm-up', run(complete));
   await paired(settings.warmUp, 'compat warm-up stream', run(stream));
 
-  log(`compat: ${settings.calls} non-streaming and ${settings.calls} streaming calls, direct and through Ultra`);
+  log(`compat: ${settings.calls} non-streaming and ${settings.calls} streaming calls on each side, one at a time`);
   const plain = await paired(settings.calls, 'compat plain', run(complete));
   const streamed = await paired(settings.calls, 'compat stream', run(stream));
   const phases = await breakdown(stack, token, plain.ultra, streamed.ultra);
@@ -192,52 +198,59 @@ async function benchCompat({ stack, fake, token, log }) {
   log(`compat: ${settings.paced} streaming calls to a vendor that paces its chunks (${settings.pacedDelayMs} ms)`);
   const paced = await paired(settings.paced, `compat ${PACED_TAG}`, run(stream));
 
-  log(`compat: ${settings.concurrent} non-streaming calls through Ultra, ${settings.inFlight} in flight`);
-  let next = 0;
-  const loaded = [];
-  const cpuBefore = cpuSnapshot();
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: settings.inFlight }, async () => {
-      while (next < settings.concurrent) {
-        const i = next++;
-        loaded.push((await run(complete)('ultra', `compat load ${i}`)).ms);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = cpuPerCall(cpuBefore, cpuSnapshot(), settings.concurrent, seconds);
+  log(`compat: autocannon, ${settings.connections} connections for ${settings.seconds} s against each side`);
+  const load = await loadAll(sides, portkey.pid, settings);
 
-  const p = (list, key, n) =>
-    round(
-      percentile(
-        list.map((c) => c[key]),
-        n,
-      ),
-    );
-  const added = (pair, key) => round(p(pair.ultra, key, 50) - p(pair.direct, key, 50));
-  const rows = {
-    'direct SDK → vendor, non-streaming p50 (ms)': p(plain.direct, 'ms', 50),
-    'direct SDK → vendor, non-streaming p95 (ms)': p(plain.direct, 'ms', 95),
-    'SDK → Ultra → vendor, non-streaming p50 (ms)': p(plain.ultra, 'ms', 50),
-    'SDK → Ultra → vendor, non-streaming p95 (ms)': p(plain.ultra, 'ms', 95),
-    'added by Ultra, non-streaming p50 (ms)': added(plain, 'ms'),
-    'direct SDK → vendor, streaming TTFT p50 (ms)': p(streamed.direct, 'ttft', 50),
-    'direct SDK → vendor, streaming TTFT p95 (ms)': p(streamed.direct, 'ttft', 95),
-    'direct SDK → vendor, streaming total p50 (ms)': p(streamed.direct, 'total', 50),
-    'SDK → Ultra → vendor, streaming TTFT p50 (ms)': p(streamed.ultra, 'ttft', 50),
-    'SDK → Ultra → vendor, streaming TTFT p95 (ms)': p(streamed.ultra, 'ttft', 95),
-    'SDK → Ultra → vendor, streaming total p50 (ms)': p(streamed.ultra, 'total', 50),
-    'added by Ultra, TTFT p50 (ms)': added(streamed, 'ttft'),
-    'paced vendor: direct TTFT p50 (ms)': p(paced.direct, 'ttft', 50),
-    'paced vendor: through Ultra TTFT p50 (ms)': p(paced.ultra, 'ttft', 50),
-    'paced vendor: added TTFT p50 (ms)': added(paced, 'ttft'),
-    'paced vendor: added total p50 (ms)': added(paced, 'total'),
-    [`through Ultra, ${settings.inFlight} in flight (req/s)`]: round(settings.concurrent / seconds, 1),
-    [`through Ultra, ${settings.inFlight} in flight, p50 (ms)`]: round(percentile(loaded, 50)),
-    [`through Ultra, ${settings.inFlight} in flight, p95 (ms)`]: round(percentile(loaded, 95)),
-  };
-  return { rows, phases, cpu };
+  return { plain, streamed, paced, load, phases };
 }
 
-module.exports = { benchCompat, startFakeVendor, compatSettings: settings };
+/** The section of `npm run bench`: its own fake vendor, stack and Portkey, all stopped whatever happens. */
+async function run({ log }) {
+  // Required here: the report module reads this module's settings.
+  const { compatBody, compatFigures } = require('./bench-compat-report');
+  const vendor = await startFakeVendor();
+  try {
+    const portkey = await startPortkey({ vendorUrl: vendor.fake.url, log });
+    try {
+      const stack = await startBenchStack({ workers: 2, env: { MOCK_LATENCY_MS: '0', ...vendor.env }, log });
+      try {
+        const token = await registerUser(stack.baseUrl, 'bench-compat');
+        const measured = await benchCompat({ stack, fake: vendor.fake, portkey, token, log });
+        const { rows, figures } = compatFigures(measured);
+        const [ultra, peer] = [figures.ultra, figures.portkey];
+        return {
+          rows,
+          body: compatBody({ figures, phases: measured.phases, cpu: measured.load.cpu }),
+          targets: [
+            target('added latency of a direct call, p50', ultra['added, non-streaming p50 (ms)'], 5),
+            target('added time to first token, p50', ultra['added, TTFT p50 (ms)'], 5),
+            target(
+              'added latency p50 vs Portkey',
+              ultra['added, non-streaming p50 (ms)'],
+              peer['added, non-streaming p50 (ms)'],
+            ),
+            target('/v1/chat/completions req/s', ultra['under load: req/s'], 2000, { unit: 'req/s', atLeast: true }),
+          ],
+          engine: stack.engine,
+        };
+      } finally {
+        await stack.stop();
+      }
+    } finally {
+      await portkey.stop();
+    }
+  } finally {
+    await vendor.fake.close();
+  }
+}
+
+module.exports = {
+  id: 'compat',
+  title: 'Compatible API: a catalog model through `POST /v1/chat/completions`',
+  run,
+  benchCompat,
+  startFakeVendor,
+  compatSettings: settings,
+  SIDES,
+  SIDE_NAMES,
+};

@@ -2,7 +2,7 @@
 'use strict';
 const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
-const { mkdtempSync } = require('node:fs');
+const { createWriteStream, mkdtempSync } = require('node:fs');
 const net = require('node:net');
 const { tmpdir } = require('node:os');
 const { resolve } = require('node:path');
@@ -23,10 +23,10 @@ function freePort() {
   });
 }
 
-async function createDatabase(log) {
+async function createDatabase(log, kind) {
   const admin = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const adminUrl = new URL(admin);
-  if (await canConnect(adminUrl.hostname, Number(adminUrl.port || 5432))) {
+  if (kind !== 'embedded' && (await canConnect(adminUrl.hostname, Number(adminUrl.port || 5432)))) {
     const name = `ultra_bench_${randomBytes(4).toString('hex')}`;
     const client = new Client({ connectionString: admin });
     await client.connect();
@@ -69,11 +69,15 @@ async function deleteKeys(url, prefix) {
   client.disconnect();
 }
 
-function startService(name, env) {
-  const child = spawn(process.execPath, [resolve(root, 'services', name, 'dist', 'main.js')], {
+function startService(name, env, nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, resolve(root, 'services', name, 'dist', 'main.js')], {
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // BENCH_LOG_DIR keeps each service's log lines (<dir>/<name>-<pid>.log), to see what a run logged.
+  if (process.env.BENCH_LOG_DIR) {
+    child.stdout.pipe(createWriteStream(resolve(process.env.BENCH_LOG_DIR, `${name}-${child.pid}.log`)));
+  }
   const ready = new Promise((done, fail) => {
     let buffer = '';
     child.stdout.on('data', (chunk) => {
@@ -86,11 +90,25 @@ function startService(name, env) {
   return { name, child, ready };
 }
 
-/** Starts everything; returns { baseUrl, engine, redisUrl, prefix, stop }. */
-async function startBenchStack({ workers, env: extraEnv, log }) {
+/**
+ * Starts everything; returns { baseUrl, engine, redisUrl, prefix, env, services, stop }.
+ * `database`: 'auto' (Postgres on 127.0.0.1:5432 when it answers, else embedded PGlite) or 'embedded'.
+ * `serviceEnv`: extra variables of one service, e.g. { 'provider-worker': { WORKER_CONCURRENCY: '5000' } }.
+ * `nodeArgs`: extra node flags of one service, e.g. { orchestrator: ['--cpu-prof'] }.
+ * `without`: services not to start, e.g. ['orchestrator'] to measure the gateway alone (analyses stay queued).
+ */
+async function startBenchStack({
+  workers,
+  env: extraEnv,
+  log,
+  database: kind = 'auto',
+  serviceEnv = {},
+  nodeArgs = {},
+  without = [],
+}) {
   const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
   const redis = await ensureRedis(redisUrl, log);
-  const database = await createDatabase(log);
+  const database = await createDatabase(log, kind);
   const [port, resultsPort] = [await freePort(), await freePort()];
   const env = {
     ...process.env,
@@ -123,17 +141,31 @@ async function startBenchStack({ workers, env: extraEnv, log }) {
   };
   try {
     migrate(env);
-    const names = ['results', 'orchestrator', ...Array.from({ length: workers }, () => 'provider-worker'), 'gateway'];
-    services.push(...names.map((name) => startService(name, env)));
+    const names = [
+      'results',
+      'orchestrator',
+      ...Array.from({ length: workers }, () => 'provider-worker'),
+      'gateway',
+    ].filter((name) => !without.includes(name));
+    services.push(...names.map((name) => startService(name, { ...env, ...serviceEnv[name] }, nodeArgs[name])));
     const timeout = new Promise((_, fail) =>
-      setTimeout(() => fail(new Error('services not ready within 60 s')), 60_000).unref(),
+      setTimeout(() => fail(new Error('services not ready within 180 s')), 180_000).unref(),
     );
     await Promise.race([Promise.all(services.map((s) => s.ready)), timeout]);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { baseUrl: `http://127.0.0.1:${port}`, engine: database.engine, redisUrl, prefix: env.QUEUE_PREFIX, stop };
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    resultsUrl: env.RESULTS_URL,
+    engine: database.engine,
+    redisUrl,
+    prefix: env.QUEUE_PREFIX,
+    env,
+    services: services.map((s) => ({ name: s.name, pid: s.child.pid })),
+    stop,
+  };
 }
 
 module.exports = { startBenchStack };

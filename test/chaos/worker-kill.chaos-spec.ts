@@ -1,3 +1,4 @@
+import { eventually } from '../support/eventually';
 import { runScenario } from './support/scenario';
 
 describe('chaos: kill -9 a provider-worker during 100 in-flight analyses', () => {
@@ -13,7 +14,16 @@ describe('chaos: kill -9 a provider-worker during 100 in-flight analyses', () =>
       postgres: 'shared',
       disrupt: async ({ accepted, stack }) => {
         await accepted(100);
-        await stack!.crash(stack!.liveWorkers[0]);
+        // Killed right after it finished a call, so it is surely consuming and holds others (64 at once, hundreds
+        // queued): a worker picked blindly once held none and the scenario made exactly the 1,000 calls.
+        const victim = stack!.liveWorkers[0];
+        const completed = (l: { msg?: unknown }) => l.msg === 'model call completed';
+        const before = victim.count(completed);
+        await eventually('the victim to complete a call', () => victim.count(completed) > before, {
+          timeoutMs: 30_000,
+          intervalMs: 5,
+        });
+        await stack!.crash(victim);
       },
       expectations: { allComplete: true, allowedCategories: [] },
     });

@@ -26,7 +26,8 @@ export async function stackEnv(backing: StackBacking, extra: Record<string, stri
     QUEUE_PREFIX: backing.queuePrefix,
     DATABASE_URL: backing.databaseUrl,
     DATABASE_POOL_SIZE: '4',
-    LOG_LEVEL: 'info',
+    // Tests follow per-call lines (model call completed, stage launched), which are logged at debug.
+    LOG_LEVEL: 'debug',
     PORT: String(gatewayPort),
     HOST: '127.0.0.1',
     RESULTS_PORT: String(resultsPort),
@@ -52,6 +53,8 @@ export interface StackOptions {
   workers?: number;
   /** Extra environment for every service, e.g. MOCK_LATENCY_MS. */
   env?: Record<string, string>;
+  /** A Redis of the test's own (e.g. a cluster node); the stack stops it. Default: the shared test Redis. */
+  redis?: TestRedis;
 }
 
 /**
@@ -73,7 +76,7 @@ export class TestStack {
   ) {}
 
   static async start(options: StackOptions = {}): Promise<TestStack> {
-    const [redis, database] = await Promise.all([useTestRedis(), createTestDatabase()]);
+    const [redis, database] = await Promise.all([options.redis ?? useTestRedis(), createTestDatabase()]);
     const env = await stackEnv(
       { redisUrl: redis.url, queuePrefix: redis.prefix, databaseUrl: database.url },
       { MOCK_LATENCY_MS: '20', MODEL_CALL_BACKOFF_MS: '50', ...options.env },

@@ -17,6 +17,7 @@ export * from './http/zod-validation.pipe';
 export * from './http/media-type-guard';
 export * from './health/health.module';
 export * from './database/migrate-cli';
+export * from './database/migrations';
 export * from './net/public-address';
 export * from './net/callback-url';
 export * from './redis/push-events-writer';

@@ -122,7 +122,7 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioOutcome> 
         JWT_SECRET: 'chaos-secret-of-sufficient-length-0123456789',
         // The load is one client far faster than a person; limits are not what these scenarios test.
         TIERS: UNLIMITED_TIERS,
-        LOG_LEVEL: 'info',
+        LOG_LEVEL: 'debug',
         NODE_ENV: 'test',
       });
       ultra = started;

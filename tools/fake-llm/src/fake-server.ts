@@ -103,10 +103,11 @@ export abstract class FakeVendorServer {
     return `http://127.0.0.1:${address.port}`;
   }
 
-  async listen(port = 0): Promise<this> {
+  /** `backlog`: connections the kernel queues before they are accepted; a burst of thousands needs more than 511. */
+  async listen(port = 0, backlog = 511): Promise<this> {
     this.server = createServer((req, res) => void this.route(req, res));
     this.server.keepAliveTimeout = 60_000;
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', backlog, resolve));
     return this;
   }
 

@@ -29,6 +29,15 @@ describe('loadConfig', () => {
     expect(error.message).toContain('REDIS_URL: must be a redis:// or rediss:// URL');
   });
 
+  it('takes a QUEUE_PREFIX in braces (a Redis Cluster hash tag) and refuses half a tag or other characters', () => {
+    const db = { DATABASE_URL: 'postgres://u@localhost/db', PORT: '1' };
+    expect(loadConfig('test', schema, { ...db, QUEUE_PREFIX: '{ultra}' }).QUEUE_PREFIX).toBe('{ultra}');
+    expect(loadConfig('test', schema, { ...db, QUEUE_PREFIX: 'ultra-prod_2' }).QUEUE_PREFIX).toBe('ultra-prod_2');
+    for (const bad of ['{ultra', 'ultra}', '{}', '{ul}tra}', 'ultra:x', '{ultra}:x', 'a b', 'x'.repeat(65)]) {
+      expect(() => loadConfig('test', schema, { ...db, QUEUE_PREFIX: bad })).toThrow(/QUEUE_PREFIX: letters, digits/);
+    }
+  });
+
   it('is what ConfigModule provides', () => {
     process.env.ULTRA_SPEC_VALUE = '7';
     const module = ConfigModule.forRoot('spec', z.object({ ULTRA_SPEC_VALUE: z.coerce.number() }));

@@ -43,10 +43,17 @@ export const redisEnv = {
   REDIS_URL: z
     .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
     .default('redis://127.0.0.1:6379'),
-  /** Key prefix of every queue; lets several Ultra installations (or test runs) share one Redis. */
+  /**
+   * Key prefix of every queue and of every other key Ultra writes; lets several installations (or test runs) share
+   * one Redis. In braces (`{ultra}`) it is a Redis Cluster hash tag: every key then hashes to one slot, which BullMQ's
+   * and Ultra's multi-key scripts need on a cluster.
+   */
   QUEUE_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only')
+    .regex(
+      /^(?:[A-Za-z0-9_-]{1,64}|\{[A-Za-z0-9_-]{1,62}\})$/,
+      'letters, digits, _ and - only, optionally all in braces as a Redis Cluster hash tag ({ultra})',
+    )
     .default('ultra'),
 };
 

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { EntitySchema, MixedList } from 'typeorm';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 
@@ -26,18 +26,6 @@ export function dataSourceOptions(config: DatabaseConfig, options: DatabaseOptio
     migrationsRun: false,
     extra: { max: config.DATABASE_POOL_SIZE },
   };
-}
-
-/** Runs a service's pending migrations with its own short-lived connection; returns the names applied. */
-export async function runMigrations(config: DatabaseConfig, options: DatabaseOptions): Promise<string[]> {
-  const dataSource = new DataSource({ ...dataSourceOptions(config, options), extra: { max: 1 } });
-  await dataSource.initialize();
-  try {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    return applied.map((m) => m.name);
-  } finally {
-    await dataSource.destroy();
-  }
 }
 
 @Module({})

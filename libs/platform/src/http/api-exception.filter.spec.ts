@@ -93,6 +93,14 @@ describe('toApiError', () => {
     expect(toApiError(error)).toMatchObject({ status: 503, body: { error: { code: 'service_unavailable' } } });
   });
 
+  it('answers a Redis at maxmemory (OOM, with noeviction) with 503 service_unavailable, not 500', () => {
+    const error = new Error("OOM command not allowed when used memory > 'maxmemory'. script: 1d2e, on @user_script:1.");
+    expect(toApiError(error)).toMatchObject({
+      status: 503,
+      body: { error: { code: 'service_unavailable', message: 'Redis is out of memory, try again later' } },
+    });
+  });
+
   it.each([
     ['22021', 'invalid byte sequence for encoding "UTF8": 0x00'],
     ['22P05', 'unsupported Unicode escape sequence'],

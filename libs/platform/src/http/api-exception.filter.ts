@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { ApiErrorCode } from '@ultra/contracts';
 import { QueryFailedError } from 'typeorm';
 import { isDatabaseUnavailable } from '../database/database-errors';
-import { isRedisConnectionError } from '../redis/redis-options';
+import { isRedisConnectionError, isRedisFullError } from '../redis/redis-options';
 import { reportException } from '../telemetry/sentry-reporter';
 import { activeTraceIds } from '../telemetry/trace-context';
 import { ApiException, type HttpErrorBody, type HttpErrorCode } from './api-exception';
@@ -75,6 +75,11 @@ export function toApiError(exception: unknown): HttpErrorResponse {
   // Redis clients fail fast while Redis is unreachable (QueueModule failFastMs): that is an outage, not a bug.
   if (isRedisConnectionError(exception)) {
     const message = 'Redis is unavailable, try again shortly';
+    return { status: 503, body: { error: { code: ApiErrorCode.ServiceUnavailable, message } } };
+  }
+  // A Redis at maxmemory refuses writes (noeviction): the operator must act (docs/operations.md), clients retry.
+  if (isRedisFullError(exception)) {
+    const message = 'Redis is out of memory, try again later';
     return { status: 503, body: { error: { code: ApiErrorCode.ServiceUnavailable, message } } };
   }
   // Postgres going away or unreachable (a query cut off mid-way included): retry later, like Redis.

@@ -1,14 +1,15 @@
 import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
-import { destination } from 'pino';
+import { destination, type LevelWithSilent } from 'pino';
 import { APP_CONFIG } from '../config/config.module';
 import type { LogConfig } from '../config/config';
-import { activeTraceIds } from '../telemetry/trace-context';
+import { logMixin } from './log-context';
 import { redactionOf, requestSerializer } from './log-hygiene';
 
 export { contentPaths, redactedPaths, withoutSecretQuery } from './log-hygiene';
+export { logMixin, runWithLogBindings, type LogBindings } from './log-context';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,200}$/;
@@ -18,6 +19,18 @@ export function requestIdOf(req: IncomingMessage): string {
   const header = req.headers[REQUEST_ID_HEADER];
   const value = Array.isArray(header) ? header[0] : header;
   return value && REQUEST_ID.test(value) ? value : randomUUID();
+}
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The level of a request's access line: a successful read (polling, SSE, health, metrics) at debug, since at
+ * production rates its line costs more than the read and says nothing new; writes and client errors at info,
+ * server errors at error (pino-http's own rule for those).
+ */
+export function requestLogLevel(req: IncomingMessage, res: ServerResponse, error?: Error): LevelWithSilent {
+  if (error || res.statusCode >= 500) return 'error';
+  return res.statusCode < 400 && READS.has(req.method ?? '') ? 'debug' : 'info';
 }
 
 @Module({})
@@ -44,12 +57,11 @@ export class LoggingModule {
                   return id;
                 },
                 customProps: (req) => ({ requestId: req.id }),
-                // Every line written inside a traced request or job names its trace, to find it in a trace viewer.
-                mixin: () => {
-                  const ids = activeTraceIds();
-                  return ids ? { traceId: ids.traceId, spanId: ids.spanId } : {};
-                },
+                // Every line written inside a job names the job (runWithLogBindings), and inside a traced request
+                // or job its trace, to find it in a trace viewer.
+                mixin: logMixin,
                 quietReqLogger: true,
+                customLogLevel: requestLogLevel,
               },
               // Asynchronous writes keep log I/O off the hot path: lines written while one write is in flight go
               // out together. pino flushes what is buffered when the process exits.

@@ -10,6 +10,8 @@ export type RedisConnectionSettings = {
   enableReadyCheck: boolean;
   enableOfflineQueue?: boolean;
   commandTimeout?: number;
+  /** BullMQ's own option: no `INFO` version check when a queue connects. */
+  skipVersionCheck?: boolean;
   retryStrategy?: (attempt: number) => number;
 };
 
@@ -35,6 +37,10 @@ export function redisOptionsFromUrl(url: string): RedisConnectionSettings {
  * fails at once instead of waiting in ioredis' offline queue for a reconnect, and one that gets no answer fails
  * after `commandTimeoutMs`, so a request can answer 503 instead of hanging. The connection still reconnects by
  * itself. Never for BullMQ workers: their blocking commands must wait (maxRetriesPerRequest null).
+ *
+ * No version check: BullMQ runs it once per connection, and one that fails (an `INFO` answered later than the
+ * timeout on a loaded machine, or a connection lost in between) leaves its queue rejecting every job for good —
+ * the gateway answered 503 until restarted. Producers need no version; the workers' connections still check it.
  */
 export function failFastRedisOptions(url: string, commandTimeoutMs: number): RedisConnectionSettings {
   return {
@@ -42,6 +48,7 @@ export function failFastRedisOptions(url: string, commandTimeoutMs: number): Red
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     commandTimeout: commandTimeoutMs,
+    skipVersionCheck: true,
     // ioredis' own schedule, also for BullMQ's connections (whose default backs off to 20 s): requests succeed
     // again within two seconds of Redis' return, however long it was away.
     retryStrategy: (attempt) => Math.min(attempt * 50, 2_000),
@@ -55,4 +62,12 @@ const CONNECTION_ERROR =
 export function isRedisConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   return error.name === 'MaxRetriesPerRequestError' || CONNECTION_ERROR.test(error.message);
+}
+
+/**
+ * Whether Redis refused a write because it reached `maxmemory` (with `noeviction`, as Ultra's Redis must run). Not a
+ * bug of the request: it succeeds once memory is freed, so it answers 503 like an outage.
+ */
+export function isRedisFullError(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('OOM command not allowed');
 }

@@ -69,11 +69,6 @@ redis.call('hset', KEYS[1], '${SEEDED}', 1, 'inputTokens', ARGV[1], 'outputToken
 redis.call('expire', KEYS[1], ARGV[4])
 return 1`;
 
-/** Whether the day's hash has had its spend checked against the database. */
-export async function isSpendSeeded(redis: Redis, prefix: string, userId: string, day: string): Promise<boolean> {
-  return (await redis.hexists(usageKey(prefix, userId, day), SEEDED)) === 1;
-}
-
 export async function seedSpend(
   redis: Redis,
   prefix: string,
@@ -88,13 +83,29 @@ export async function seedSpend(
 
 /** The day's counters of `userId`; a counter never written is 0. */
 export async function readUsage(redis: Redis, prefix: string, userId: string, day: string): Promise<DailyUsage> {
+  return (await readDay(redis, prefix, userId, day)).usage;
+}
+
+/**
+ * The day's counters and whether its spend has been checked against the database (see seedSpend), in one round
+ * trip: the gateway reads this for every analysis it accepts.
+ */
+export async function readDay(
+  redis: Redis,
+  prefix: string,
+  userId: string,
+  day: string,
+): Promise<{ usage: DailyUsage; seeded: boolean }> {
   const stored = await redis.hgetall(usageKey(prefix, userId, day));
   const number = (field: UsageField) => Number(stored[field] ?? 0) || 0;
   return {
-    requests: number(UsageField.Requests),
-    analyses: number(UsageField.Analyses),
-    inputTokens: number(UsageField.InputTokens),
-    outputTokens: number(UsageField.OutputTokens),
-    costUsd: number(UsageField.CostUsd),
+    usage: {
+      requests: number(UsageField.Requests),
+      analyses: number(UsageField.Analyses),
+      inputTokens: number(UsageField.InputTokens),
+      outputTokens: number(UsageField.OutputTokens),
+      costUsd: number(UsageField.CostUsd),
+    },
+    seeded: stored[SEEDED] !== undefined,
   };
 }

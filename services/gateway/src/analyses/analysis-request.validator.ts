@@ -186,7 +186,10 @@ export class AnalysisRequestValidator {
   async checkModels(models: readonly string[], userId: string, spec?: PatternSpec): Promise<void> {
     const known = this.knownModels(models, spec);
     if (!known.length) return;
-    const readiness = await this.preflight.readiness(userId);
+    const readiness = await this.preflight.readiness(
+      userId,
+      known.map((k) => k.model),
+    );
     const unavailable = known.flatMap(({ path, model, by }): Problem[] => {
       const reason = readiness.unusable(model);
       const is = by ? ', which is' : ' is';

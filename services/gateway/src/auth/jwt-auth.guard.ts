@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ApiCredentialsService } from '../api-keys/api-credentials.service';
-import { isRedisConnectionError } from '@ultra/platform';
+import { isDatabaseUnavailable, isRedisConnectionError } from '@ultra/platform';
 import { UnauthorizedException } from './auth.exception';
 import { JWT_STRATEGY } from './jwt.strategy';
 import { IS_PUBLIC } from './public.decorator';
@@ -39,8 +39,9 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
   }
 
   override handleRequest<TUser = AuthUser>(error: unknown, user: TUser | false, info: unknown): TUser {
-    // The session check could not reach Redis: an outage (503), not a bad token.
-    if (isRedisConnectionError(error)) throw error;
+    // The session check could not reach Redis or Postgres: an outage (503), not a bad token. A 401 here would
+    // tell clients to sign in again (the web UI drops its session) over an outage they only need to wait out.
+    if (isRedisConnectionError(error) || isDatabaseUnavailable(error)) throw error;
     if (error || !user) throw new UnauthorizedException(reasonOf(info ?? error));
     return user;
   }

@@ -5,6 +5,8 @@ import { ProviderKeysRepository } from '../provider-keys/provider-keys.repositor
 import { CatalogService } from './catalog.service';
 import { ProviderAvailability } from './provider-availability';
 
+const NO_KEYS: ReadonlySet<string> = new Set();
+
 /** Whether each model of the catalog can take calls for one user now: keys and circuit breakers. */
 export class ModelReadiness {
   constructor(
@@ -66,9 +68,19 @@ export class ModelPreflight {
     private readonly providerKeys: ProviderKeysRepository,
   ) {}
 
-  async readiness(userId: string): Promise<ModelReadiness> {
-    const [snapshots, userKeys] = await Promise.all([this.breakers.snapshots(), this.providerKeys.providersOf(userId)]);
-    return new ModelReadiness(this.catalog, this.availability, snapshots, userKeys);
+  /**
+   * With `models`, readiness for those (and their fallbacks) only: the user's own keys are read from Postgres only
+   * when one of their providers has no server key, which spares most analyses that read.
+   */
+  async readiness(userId: string, models?: readonly ModelInfo[]): Promise<ModelReadiness> {
+    const userKeys = models && !this.needUserKeys(models) ? NO_KEYS : this.providerKeys.providersOf(userId);
+    const [snapshots, keys] = await Promise.all([this.breakers.snapshots(), userKeys]);
+    return new ModelReadiness(this.catalog, this.availability, snapshots, keys);
+  }
+
+  private needUserKeys(models: readonly ModelInfo[]): boolean {
+    const fallbacks = models.flatMap((m) => m.fallbacks.flatMap((id) => this.catalog.find(id) ?? []));
+    return [...models, ...fallbacks].some((m) => !this.availability.hasKey(m.provider, NO_KEYS));
   }
 
   /** `GET /api/available-models` for this user. */

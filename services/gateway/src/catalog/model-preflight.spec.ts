@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BreakerSnapshot } from '@ultra/contracts';
 import { gatewayConfig } from '../config/gateway.config';
-import { BreakerSnapshots } from './breaker-status.service';
+import type { ProviderKeysRepository } from '../provider-keys/provider-keys.repository';
+import { BreakerSnapshots, type BreakerStatus } from './breaker-status.service';
 import { CatalogService } from './catalog.service';
-import { ModelReadiness } from './model-preflight.service';
+import { ModelPreflight, ModelReadiness } from './model-preflight.service';
 import { ProviderAvailability } from './provider-availability';
 
 const entry = (id: string, fallbacks: string[] = []) => ({
@@ -112,5 +113,49 @@ describe('ModelReadiness', () => {
     const r = readiness(breaker('model', 'mock:lone', over));
     expect(r.info(model('mock:lone')).status).toBe('degraded');
     expect(r.unusable(model('mock:lone'))).toBeUndefined();
+  });
+});
+
+describe('ModelPreflight', () => {
+  /** Breakers all closed; the user's stored keys are `stored`, and every read of them is counted. */
+  function preflight(stored: string[]) {
+    const reads: string[] = [];
+    const breakers = { snapshots: () => Promise.resolve(new BreakerSnapshots(new Map(), now)) };
+    const providerKeys = {
+      providersOf: (userId: string) => {
+        reads.push(userId);
+        return Promise.resolve(new Set(stored));
+      },
+    };
+    const service = new ModelPreflight(
+      catalog,
+      availability,
+      breakers as unknown as BreakerStatus,
+      providerKeys as unknown as ProviderKeysRepository,
+    );
+    return { service, reads };
+  }
+
+  it('reads no stored keys when the server has a key for every model and fallback asked about', async () => {
+    const { service, reads } = preflight([]);
+    const r = await service.readiness('u1', [model('mock:lone'), model('mock:backed')]);
+    expect(r.unusable(model('mock:lone'))).toBeUndefined();
+    expect(reads).toEqual([]);
+  });
+
+  it("reads the user's keys when a model, or one of its fallbacks, has no server key", async () => {
+    const { service, reads } = preflight(['openai']);
+    const r = await service.readiness('u1', [model('openai:gpt-x')]);
+    expect(r.unusable(model('openai:gpt-x'))).toBeUndefined();
+    await service.readiness('u2', [model('mock:stranded')]);
+    expect(reads).toEqual(['u1', 'u2']);
+  });
+
+  it('without a key anywhere the model stays unusable, and a list of the catalog always reads the keys', async () => {
+    const { service, reads } = preflight([]);
+    const r = await service.readiness('u1', [model('openai:gpt-x')]);
+    expect(r.unusable(model('openai:gpt-x'))).toBe('provider "openai" is not configured (needs_key)');
+    await service.list('u1');
+    expect(reads).toEqual(['u1', 'u1']);
   });
 });

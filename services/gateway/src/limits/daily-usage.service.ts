@@ -3,7 +3,7 @@ import {
   addUsage,
   APP_CONFIG,
   type DailyUsage,
-  isSpendSeeded,
+  readDay,
   readUsage,
   REDIS,
   seedSpend,
@@ -74,11 +74,11 @@ export class DailyUsageService {
 
   private async read(userId: string, day: string): Promise<DailyUsage> {
     const prefix = this.config.QUEUE_PREFIX;
-    if (!(await isSpendSeeded(this.redis, prefix, userId, day))) {
-      const spend = await this.results.spendOf(userId, day);
-      if (spend) await seedSpend(this.redis, prefix, userId, day, spend);
-      else this.logger.warn(`results did not answer the spend of user ${userId}; using the Redis counter alone`);
-    }
+    const stored = await readDay(this.redis, prefix, userId, day);
+    if (stored.seeded) return stored.usage;
+    const spend = await this.results.spendOf(userId, day);
+    if (spend) await seedSpend(this.redis, prefix, userId, day, spend);
+    else this.logger.warn(`results did not answer the spend of user ${userId}; using the Redis counter alone`);
     return readUsage(this.redis, prefix, userId, day);
   }
 }

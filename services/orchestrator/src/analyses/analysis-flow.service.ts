@@ -77,7 +77,8 @@ export class AnalysisFlowService {
       flags,
     );
     const failed = outputs.filter((o) => o.status === 'failed').length;
-    this.logger.info(
+    // Per stage at debug (the hot path); a stage with failed calls at info.
+    this.logger[failed ? 'info' : 'debug'](
       { stage: data.stage, round: data.round, completed: outputs.length - failed, failed },
       'stage completed',
     );
@@ -128,7 +129,7 @@ export class AnalysisFlowService {
         : undefined,
       this.launcher.launch({ requestId: envelope.requestId, step, state, deadlineAt: flags.deadlineAt }),
     ]);
-    this.logger.info({ stage: step.stage.id, round: step.round, calls: step.calls.length }, 'stage launched');
+    this.logger.debug({ stage: step.stage.id, round: step.round, calls: step.calls.length }, 'stage launched');
   }
 
   /**

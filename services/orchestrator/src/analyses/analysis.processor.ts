@@ -1,6 +1,6 @@
 import { Processor } from '@nestjs/bullmq';
 import { assertNever, QueueName } from '@ultra/contracts';
-import { parseQueueJob, QueueProcessor } from '@ultra/platform';
+import { parseQueueJob, QueueProcessor, runWithLogBindings } from '@ultra/platform';
 import type { Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { orchestratorConfig } from '../config/orchestrator.config';
@@ -23,18 +23,15 @@ export class AnalysisProcessor extends QueueProcessor {
   protected async handle(job: Job): Promise<void> {
     const item = parseQueueJob(job, QueueName.Analyses);
     const { requestId, analysisId } = item.data;
-    return this.logger.runInContext(
-      () => {
-        switch (item.name) {
-          case 'analysis.start':
-            return this.flow.start(item.data);
-          case 'stage.collect':
-            return this.flow.advance(job, item.data);
-          default:
-            return assertNever(item);
-        }
-      },
-      { bindings: { requestId, analysisId, jobId: job.id, job: item.name } },
-    );
+    return runWithLogBindings({ requestId, analysisId, jobId: job.id, job: item.name }, () => {
+      switch (item.name) {
+        case 'analysis.start':
+          return this.flow.start(item.data);
+        case 'stage.collect':
+          return this.flow.advance(job, item.data);
+        default:
+          return assertNever(item);
+      }
+    });
   }
 }

@@ -117,7 +117,11 @@ export class ModelCallService {
       latencyMs,
       ...(model !== call.model && { answeredBy: model, fallbackReason: validText(fallbackReason ?? '').text }),
     };
-    this.logger.info(
+    // Every call's line at debug: on the hot path its redaction costs more than the rest of the line's work, and the
+    // metrics count the calls. A call worth an operator's attention (a fallback answered, data repaired or refused)
+    // stays at info.
+    const notable = answered.answeredBy !== undefined || answered.dataError !== undefined || !!answered.repairedChars;
+    this.logger[notable ? 'info' : 'debug'](
       {
         model: call.model,
         ...(answered.answeredBy && { answeredBy: answered.answeredBy, fallbackReason }),

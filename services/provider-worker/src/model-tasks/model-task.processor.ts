@@ -1,6 +1,6 @@
 import { Processor } from '@nestjs/bullmq';
 import { assertNever, type ModelCallResult, QueueName } from '@ultra/contracts';
-import { parseQueueJob, QueueProcessor } from '@ultra/platform';
+import { parseQueueJob, QueueProcessor, runWithLogBindings } from '@ultra/platform';
 import { DelayedError, type Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { workerConfig } from '../config/worker.config';
@@ -34,27 +34,24 @@ export class ModelTaskProcessor extends QueueProcessor {
     const item = parseQueueJob(job, QueueName.ModelTasks);
     const { data } = item;
     const bindings = { requestId: data.requestId, analysisId: data.analysisId, jobId: job.id, job: item.name };
-    return this.logger.runInContext(
-      async () => {
-        switch (item.name) {
-          case 'model.call':
-            try {
-              return await this.calls.run(data, {
-                attemptsMade: job.attemptsMade,
-                maxAttempts: job.opts.attempts ?? 1,
-              });
-            } catch (error) {
-              if (!(error instanceof LimitWait)) throw error;
-              // Waits in BullMQ's delayed set, holding no worker slot; the attempt is not spent.
-              this.logger.info({ model: data.model, until: error.until }, `model call waits: ${error.message}`);
-              await job.moveToDelayed(error.until, token);
-              throw new DelayedError(error.message);
-            }
-          default:
-            return assertNever(item.name);
-        }
-      },
-      { bindings },
-    );
+    return runWithLogBindings(bindings, async () => {
+      switch (item.name) {
+        case 'model.call':
+          try {
+            return await this.calls.run(data, {
+              attemptsMade: job.attemptsMade,
+              maxAttempts: job.opts.attempts ?? 1,
+            });
+          } catch (error) {
+            if (!(error instanceof LimitWait)) throw error;
+            // Waits in BullMQ's delayed set, holding no worker slot; the attempt is not spent.
+            this.logger.info({ model: data.model, until: error.until }, `model call waits: ${error.message}`);
+            await job.moveToDelayed(error.until, token);
+            throw new DelayedError(error.message);
+          }
+        default:
+          return assertNever(item.name);
+      }
+    });
   }
 }

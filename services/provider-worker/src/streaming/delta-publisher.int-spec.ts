@@ -58,6 +58,25 @@ describe('DeltaPublisher (real Redis)', () => {
     expect(await texts()).toEqual(['Hello', ' world', 'output.completed']);
   });
 
+  it('writes a piece that comes after a quiet interval at once, and batches the next ones again', async () => {
+    const sink = publisher.open(analysisId, source, 1);
+    sink.push('One.');
+    await new Promise((r) => setTimeout(r, FLUSH_MS + 50));
+    expect(await texts()).toEqual(['One.']);
+    // A token slower than the interval: no waiting for a timer.
+    sink.push(' Two.');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await texts()).toEqual(['One.', ' Two.']);
+    // Right after that write, the next pieces wait for the rest of the interval, together.
+    sink.push(' Three');
+    sink.push('.');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await texts()).toEqual(['One.', ' Two.']);
+    await new Promise((r) => setTimeout(r, FLUSH_MS));
+    expect(await texts()).toEqual(['One.', ' Two.', ' Three.']);
+    await sink.close('done');
+  });
+
   it('writes an answer that ends at once in one write: its text, then the end', async () => {
     const sink = publisher.open(analysisId, source, 1);
     sink.push('All ');

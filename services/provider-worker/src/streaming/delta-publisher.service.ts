@@ -62,8 +62,8 @@ function endEvent(analysisId: string, ref: OutputRef, outcome: DeltaOutcome, end
 
 /**
  * Writes a streaming call's token deltas to the analysis' push-event stream (output.delta, then output.completed,
- * output.failed or output.retrying), batched after the first piece: at most one XADD per DELTA_FLUSH_MS per call, so streaming costs a
- * few round trips per answer, not one per token. Best effort: a lost delta never fails the call, whose full text
+ * output.failed or output.retrying): at most one XADD per DELTA_FLUSH_MS per call, so streaming costs a few round
+ * trips per answer, not one per token, and a piece that comes after a quiet interval goes at once. Best effort: a lost delta never fails the call, whose full text
  * is stored anyway.
  */
 @Injectable()
@@ -82,12 +82,14 @@ export class DeltaPublisher {
     let buffer = '';
     let timer: NodeJS.Timeout | undefined;
     let written: Promise<unknown> = Promise.resolve();
-    let first = true;
+    // When this call last wrote (performance.now()); -Infinity so that the first piece goes at once.
+    let lastWrite = -Infinity;
     let soon: NodeJS.Immediate | undefined;
     // Each write is sent at once, on the one shared connection: Redis runs them in order, and an end event is on
     // the wire before the task returns, so it precedes the stage's next events without being awaited.
     const write = (events: UnstampedPushEvent[]) => {
       if (events.length === 0) return;
+      lastWrite = performance.now();
       const multi = this.redis.multi();
       const at = new Date().toISOString();
       for (const event of events) {
@@ -111,16 +113,13 @@ export class DeltaPublisher {
     return {
       push: (text) => {
         buffer += text;
-        if (!buffer) return;
-        // The first piece goes as soon as this turn of the event loop ends (time to first token is what a reader
-        // waits on; pieces that came in the same read, or an answer that ended at once, still share one write).
-        if (first) {
-          first = false;
-          soon = setImmediate(() => write(take()));
-          return;
-        }
-        if (soon) return;
-        timer ??= setTimeout(() => write(take()), this.config.DELTA_FLUSH_MS);
+        if (!buffer || soon || timer) return;
+        // Leading edge: a piece goes as soon as this turn of the event loop ends (pieces of the same read still share
+        // one write) unless the call wrote less than DELTA_FLUSH_MS ago; then it waits for the rest of that interval.
+        // A reader gets each token at once when tokens come slower than the interval, and batches when faster.
+        const wait = lastWrite + this.config.DELTA_FLUSH_MS - performance.now();
+        if (wait <= 0) soon = setImmediate(() => write(take()));
+        else timer = setTimeout(() => write(take()), wait);
       },
       close: (outcome, end = {}) => {
         write([...take(), endEvent(analysisId, ref, outcome, end)]);

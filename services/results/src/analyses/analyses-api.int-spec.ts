@@ -84,6 +84,29 @@ describe('internal analyses API', () => {
     expect(other.body).toEqual({ error: { code: 'analysis_id_taken', message: expect.any(String) } });
   });
 
+  it('answers a create with Prefer: return=minimal with just the id, and the same outcomes', async () => {
+    const minimal = (body: unknown) =>
+      jsonRequest(app.url, 'POST', '/internal/analyses', { body, headers: { prefer: 'return=minimal' } });
+    const cmd = command();
+    const created = await minimal(cmd);
+    expect({ status: created.status, body: created.body }).toEqual({ status: 201, body: { id: cmd.id } });
+    expect(created.headers.get('preference-applied')).toBe('return=minimal');
+    const read = await get<AnalysisView>(`/internal/analyses/${cmd.id}?userId=${cmd.userId}`);
+    expect(read.body).toMatchObject({ id: cmd.id, status: 'queued', prompt: cmd.prompt, models: cmd.models });
+
+    const again = await minimal({ ...cmd, requestId: 'a-retry' });
+    expect({ status: again.status, body: again.body }).toEqual({ status: 200, body: { id: cmd.id } });
+    const other = await minimal({ ...cmd, userId: randomUUID() });
+    expect(other.status).toBe(409);
+    expect(other.body).toEqual({ error: { code: 'analysis_id_taken', message: expect.any(String) } });
+    // Any other preference leaves the full answer.
+    const full = await jsonRequest<AnalysisView>(app.url, 'POST', '/internal/analyses', {
+      body: command(),
+      headers: { prefer: 'return=representation' },
+    });
+    expect(full.body.stages).toHaveLength(4);
+  });
+
   it('stores the pattern document, parameters, options and the analysis a rerun comes from', async () => {
     const source = command({ patternSpec: mixedPattern(), pattern: 'mixed' });
     await create(source);

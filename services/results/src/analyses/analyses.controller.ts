@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
 import type { AnalysisPage, AnalysisSource, AnalysisView } from '@ultra/contracts';
 import type { FastifyReply } from 'fastify';
 import { AnalysesService } from './analyses.service';
@@ -18,12 +18,24 @@ import {
 export class AnalysesController {
   constructor(private readonly analyses: AnalysesService) {}
 
-  /** 201 with the new analysis, or 200 with the existing one when the same user repeats the create. */
+  /**
+   * 201 with the new analysis, or 200 with the existing one when the same user repeats the create. With `Prefer:
+   * return=minimal` (RFC 7240; the gateway sends it, as it needs only the outcome) the body is just `{id}`, which
+   * spares reading the new row back.
+   */
   @Post()
-  async create(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<AnalysisView> {
-    const { created, view } = await this.analyses.create(parseCreateCommand(body));
+  async create(
+    @Body() body: unknown,
+    @Headers('prefer') prefer: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AnalysisView | { id: string }> {
+    const command = parseCreateCommand(body);
+    const minimal = prefer !== undefined && /(^|[\s,;])return=minimal($|[\s,;])/i.test(prefer);
+    const { created, view } = await this.analyses.create(command, { view: !minimal });
     void reply.status(created ? HttpStatus.CREATED : HttpStatus.OK);
-    return view;
+    if (!minimal && view) return view;
+    void reply.header('preference-applied', 'return=minimal');
+    return { id: command.id };
   }
 
   @Get()

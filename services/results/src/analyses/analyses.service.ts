@@ -25,7 +25,8 @@ import { encodeCursor } from './page-cursor';
 export interface CreatedAnalysis {
   /** False when the id already existed for the same user: the create was a retry. */
   created: boolean;
-  view: AnalysisView;
+  /** Absent when the caller asked for none (and the create was not a retry, whose owner must be checked). */
+  view?: AnalysisView;
 }
 
 const uuid = z.uuid();
@@ -48,7 +49,7 @@ export class AnalysesService {
   ) {}
 
   /** Idempotent by id, so the gateway may retry a create whose answer it never saw. */
-  async create(command: CreateAnalysisCommand): Promise<CreatedAnalysis> {
+  async create(command: CreateAnalysisCommand, { view = true } = {}): Promise<CreatedAnalysis> {
     const source = command.sourceAnalysisId;
     // A rerun links only to an analysis of the same user (the gateway read it through `source` just before).
     if (source && !(await this.repository.findOwned(source, command.userId))) {
@@ -57,6 +58,8 @@ export class AnalysesService {
       ]);
     }
     const created = await this.repository.insertIfAbsent(command);
+    // Inserted now, so it is this user's: nothing to read back unless the caller wants to see it.
+    if (created && !view) return { created };
     const analysis = await this.repository.findById(command.id);
     // Only a concurrent delete could remove the row in between; report it as the conflict it is.
     if (!analysis || analysis.userId !== command.userId) throw new AnalysisIdTakenException(command.id);

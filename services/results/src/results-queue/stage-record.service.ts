@@ -41,7 +41,10 @@ export class StageRecordService {
     if (recorded === null) throw new UnknownAnalysisError(job.analysisId);
     await this.countUsage(recorded);
     const failed = job.outputs.filter((o) => o.status === OutputStatus.Failed).length;
-    this.logger.info(
+    // Anything less than everything new means a re-delivered record: the natural keys kept what was stored.
+    const again = !recorded.runInserted || recorded.outputsInserted !== outputs.length;
+    // Per stage at debug (the hot path); failed calls and re-deliveries at info.
+    this.logger[failed || again ? 'info' : 'debug'](
       {
         stage: job.stage,
         stageIndex: job.stageIndex,
@@ -52,10 +55,7 @@ export class StageRecordService {
         inserted: recorded.outputsInserted,
         repairedChars: outputs.reduce((n, o) => n + o.repairedChars, 0),
       },
-      // Anything less than everything new means a re-delivered record: the natural keys kept what was stored.
-      recorded.runInserted && recorded.outputsInserted === outputs.length
-        ? 'stage recorded'
-        : 'stage recorded again; stored rows kept',
+      again ? 'stage recorded again; stored rows kept' : 'stage recorded',
     );
   }
 

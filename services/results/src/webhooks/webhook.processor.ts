@@ -1,6 +1,6 @@
 import { Processor } from '@nestjs/bullmq';
 import { assertNever, QueueName } from '@ultra/contracts';
-import { parseQueueJob, QueueProcessor } from '@ultra/platform';
+import { parseQueueJob, QueueProcessor, runWithLogBindings } from '@ultra/platform';
 import type { Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { webhookBackoff } from './webhook-backoff';
@@ -40,16 +40,13 @@ export class WebhookProcessor extends QueueProcessor {
   protected async handle(job: Job): Promise<void> {
     const item = parseQueueJob(job, QueueName.Webhooks);
     const bindings = { requestId: item.data.requestId, analysisId: item.data.analysisId, jobId: job.id, job: job.name };
-    return this.logger.runInContext(
-      async () => {
-        switch (item.name) {
-          case 'webhook.deliver':
-            return this.delivery.deliver(item.data);
-          default:
-            return assertNever(item.name);
-        }
-      },
-      { bindings },
-    );
+    return runWithLogBindings(bindings, async () => {
+      switch (item.name) {
+        case 'webhook.deliver':
+          return this.delivery.deliver(item.data);
+        default:
+          return assertNever(item.name);
+      }
+    });
   }
 }

@@ -4,6 +4,7 @@ import { registerAnalyses } from './commands/analyses.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerCatalog } from './commands/catalog.js';
 import { registerEstimate } from './commands/estimate.js';
+import { registerEval } from './commands/eval.js';
 import { registerHistory } from './commands/history.js';
 import { registerLogin } from './commands/login.js';
 import { DEFAULT_URL } from './config/config-store.js';
@@ -20,7 +21,8 @@ const examples = `Examples:
   ultra analyze "Why is the sky blue?" --pattern critique --models mock:alpha,mock:beta,mock:gamma
   ultra analyze "Summarise this" --models mock:alpha --doc report.pdf --json
   ultra history --status failed --limit 5
-  ultra export <id> --format markdown -o analysis.md`;
+  ultra export <id> --format markdown -o analysis.md
+  ultra eval --suite arithmetic --patterns critique,council --models mock:alpha,mock:beta,mock:gamma --budget-usd 2`;
 
 export function buildProgram(ctx: CliContext, version: string): Command {
   const program = new Command('ultra')
@@ -40,6 +42,7 @@ export function buildProgram(ctx: CliContext, version: string): Command {
   registerHistory(program, ctx);
   registerCatalog(program, ctx);
   registerEstimate(program, ctx);
+  registerEval(program, ctx);
   return program;
 }
 

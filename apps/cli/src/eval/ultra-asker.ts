@@ -2,16 +2,10 @@ import type { AnalysisView, AnalyzeAccepted } from '@ultra/contracts';
 import type { ApiClient } from '../api-client.js';
 import { ApiError, NetworkError } from '../exit-codes.js';
 import { followAnalysis } from '../follow/analysis-follower.js';
+import type { AnswerRecord } from './eval-types.js';
 
-/** What one question to Ultra came back with. */
-export interface Asked {
-  analysisId: string | null;
-  status: 'completed' | 'failed';
-  text: string | null;
-  error?: string;
-  costUsd: number;
-  latencyMs: number;
-}
+/** What one question came back with: the part of an answer record the API decides. */
+export type Asked = Pick<AnswerRecord, 'analysisId' | 'status' | 'text' | 'error' | 'costUsd' | 'latencyMs'>;
 
 const silent = { update: () => undefined, stop: () => undefined };
 /**

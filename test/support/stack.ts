@@ -35,6 +35,9 @@ export async function stackEnv(backing: StackBacking, extra: Record<string, stri
     JWT_SECRET: 'test-secret-of-sufficient-length-0123456789',
     NODE_ENV: 'test',
     TIERS: UNLIMITED_TIERS,
+    // Generous on a loaded 2-core machine; production's fail-fast defaults are tested in redis-outage.int-spec.
+    REDIS_COMMAND_TIMEOUT_MS: '3000',
+    QUEUE_ADD_TIMEOUT_MS: '4000',
     ...extra,
   };
 }

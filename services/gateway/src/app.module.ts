@@ -16,7 +16,7 @@ import { AuthModule } from './auth/auth.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { CompatModule } from './compat/compat.module';
 import { DocumentsModule } from './documents/documents.module';
-import { type GatewayConfig, REDIS_COMMAND_TIMEOUT_MS, SERVICE_NAME } from './config/gateway.config';
+import { type GatewayConfig, SERVICE_NAME } from './config/gateway.config';
 import { EstimateModule } from './estimate/estimate.module';
 import { ExportsModule } from './exports/exports.module';
 import { FollowUpsModule } from './follow-ups/follow-ups.module';
@@ -41,7 +41,7 @@ export class AppModule {
       imports: [
         ConfigModule.forValue(config),
         LoggingModule.forRoot(SERVICE_NAME),
-        QueueModule.forRoot({ failFastMs: REDIS_COMMAND_TIMEOUT_MS }),
+        QueueModule.forRoot({ failFastMs: config.REDIS_COMMAND_TIMEOUT_MS }),
         // GET /metrics is served on PORT, outside the /api prefix (startHttpService); it consumes no queue.
         MetricsModule.forRoot({ service: SERVICE_NAME }),
         DatabaseModule.forRoot(gatewayDatabase),

@@ -12,7 +12,6 @@ import type { Redis } from 'ioredis';
 import { ApiException, ServiceUnavailableException } from '../common/api-exception';
 import type { GatewayConfig } from '../config/gateway.config';
 import { AnalysesService } from './analyses.service';
-import { QUEUE_ADD_TIMEOUT_MS } from './analysis-jobs.producer';
 
 /** How long the cancellation mark outlives the request; longer than any analysis may run. */
 const CANCEL_MARK_TTL_S = 86_400;
@@ -70,7 +69,7 @@ export class AnalysisCancelService {
       delay: this.config.CANCEL_GRACE_MS,
     });
     try {
-      await within(added, QUEUE_ADD_TIMEOUT_MS);
+      await within(added, this.config.QUEUE_ADD_TIMEOUT_MS);
     } catch (error) {
       const cause = error instanceof Error ? error.message : String(error);
       this.logger.error(`could not add analysis.terminate for cancelled analysis ${id}: ${cause}`);

@@ -4,7 +4,9 @@ import type { ModuleRef } from '@nestjs/core';
 import { JobProducer } from '@ultra/platform';
 import { ApiException } from '../common/api-exception';
 import { analysisSpec } from '../testing/test-patterns';
-import { AnalysisJobsProducer, QUEUE_ADD_TIMEOUT_MS } from './analysis-jobs.producer';
+import { AnalysisJobsProducer } from './analysis-jobs.producer';
+
+const QUEUE_ADD_TIMEOUT_MS = 1_000;
 
 const job: AnalysisStartJob = {
   schemaVersion: 2,
@@ -15,7 +17,9 @@ const job: AnalysisStartJob = {
 
 /** The platform's typed producer over a stubbed queue: what reaches Redis is covered by the integration tests. */
 const producerWith = (add: jest.Mock) =>
-  new AnalysisJobsProducer(new JobProducer({ get: () => ({ add }) } as unknown as ModuleRef));
+  new AnalysisJobsProducer(new JobProducer({ get: () => ({ add }) } as unknown as ModuleRef), {
+    QUEUE_ADD_TIMEOUT_MS,
+  });
 
 describe('AnalysisJobsProducer', () => {
   beforeEach(() => jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined));
@@ -51,7 +55,12 @@ describe('AnalysisJobsProducer', () => {
     jest.useFakeTimers();
     const pending = producerWith(jest.fn(() => new Promise(() => undefined))).start(job);
     const outcome = pending.catch((error: unknown) => error);
-    await jest.advanceTimersByTimeAsync(QUEUE_ADD_TIMEOUT_MS);
+    await jest.advanceTimersByTimeAsync(QUEUE_ADD_TIMEOUT_MS - 1);
+    let settled = false;
+    void outcome.then(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
     const error = await outcome;
     expect(error).toBeInstanceOf(ApiException);
     expect((error as ApiException).code).toBe('service_unavailable');

@@ -1,10 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type AnalysisStartJob, InvalidJobError } from '@ultra/contracts';
-import { JobProducer, within } from '@ultra/platform';
+import { APP_CONFIG, JobProducer, within } from '@ultra/platform';
 import { ServiceUnavailableException } from '../common/api-exception';
-
-/** How long a request waits for Redis to take a job before the caller is told to retry (503 within a second). */
-export const QUEUE_ADD_TIMEOUT_MS = 1_000;
+import type { GatewayConfig } from '../config/gateway.config';
 
 /**
  * The gateway's one way onto the `analyses` queue, through the platform's typed producer (queue, options and
@@ -14,12 +12,15 @@ export const QUEUE_ADD_TIMEOUT_MS = 1_000;
 export class AnalysisJobsProducer {
   private readonly logger = new Logger(AnalysisJobsProducer.name);
 
-  constructor(private readonly jobs: JobProducer) {}
+  constructor(
+    private readonly jobs: JobProducer,
+    @Inject(APP_CONFIG) private readonly config: Pick<GatewayConfig, 'QUEUE_ADD_TIMEOUT_MS'>,
+  ) {}
 
   /** The job id is the analysis id, so starting the same analysis twice never runs it twice. */
   async start(data: AnalysisStartJob): Promise<void> {
     try {
-      await within(this.jobs.add('analysis.start', data, { jobId: data.analysisId }), QUEUE_ADD_TIMEOUT_MS);
+      await within(this.jobs.add('analysis.start', data, { jobId: data.analysisId }), this.config.QUEUE_ADD_TIMEOUT_MS);
     } catch (error) {
       // Data that breaks the contract is our bug (a 500), not an unavailable queue.
       if (error instanceof InvalidJobError) throw error;

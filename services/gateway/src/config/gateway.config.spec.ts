@@ -26,6 +26,8 @@ describe('gatewayConfig', () => {
       RESULTS_URL: 'http://127.0.0.1:3001',
       NODE_ENV: 'development',
       MAX_CALLS_PER_ANALYSIS: 64,
+      REDIS_COMMAND_TIMEOUT_MS: 800,
+      QUEUE_ADD_TIMEOUT_MS: 1_000,
     });
     expect(config.ULTRA_PATTERNS_DIR).toBeUndefined();
     expect(config.ULTRA_MODELS_FILE).toMatch(/config[/\\]models\.json$/);
@@ -71,12 +73,16 @@ describe('gatewayConfig', () => {
       MAX_PROMPT_CHARS: 'lots',
       RESULTS_URL: 'ftp://x',
       MAX_CALLS_PER_ANALYSIS: '0',
+      REDIS_COMMAND_TIMEOUT_MS: '0',
+      QUEUE_ADD_TIMEOUT_MS: 'a second',
     });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
       'JWT_ACCESS_TTL',
       'JWT_REFRESH_TTL',
       'MAX_CALLS_PER_ANALYSIS',
       'MAX_PROMPT_CHARS',
+      'QUEUE_ADD_TIMEOUT_MS',
+      'REDIS_COMMAND_TIMEOUT_MS',
       'RESULTS_URL',
     ]);
   });

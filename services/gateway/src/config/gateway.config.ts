@@ -99,6 +99,13 @@ export const gatewayConfig = z
       .default(86_400),
     /** After a cancel, how long the orchestrator has to end the analysis before results ends it regardless. */
     CANCEL_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+    /**
+     * Every Redis command of the gateway (its job producer's included) fails at once while Redis is unreachable and
+     * after this long without an answer, so a request answers 503 instead of hanging. Raise it for a distant Redis.
+     */
+    REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(800),
+    /** How long a request waits for Redis to take a job (start, cancel) before the caller is told to retry (503). */
+    QUEUE_ADD_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
     ...eventsEnv,
     ...externalIdentityEnv,
     ...authEnv,
@@ -145,12 +152,6 @@ export const gatewayConfig = z
   }));
 
 export type GatewayConfig = z.infer<typeof gatewayConfig>;
-
-/**
- * Every Redis command of the gateway (its job producer's included) fails at once while Redis is unreachable and
- * after this long without an answer, so a request answers 503 within a second instead of hanging.
- */
-export const REDIS_COMMAND_TIMEOUT_MS = 800;
 
 /** What the migration CLI needs: only the database, so it runs without the gateway's secrets. */
 export const migrateConfig = z.object({ ...databaseEnv });

@@ -53,7 +53,13 @@ beforeAll(async () => {
   redis = new OwnRedis(await freePort());
   await redis.start();
   results = await startFakeResults();
-  gateway = await startGatewayTestApp({ RESULTS_URL: results.server.url, REDIS_URL: redis.url });
+  // Production's fail-fast defaults, which the test app otherwise raises for a loaded machine.
+  gateway = await startGatewayTestApp({
+    RESULTS_URL: results.server.url,
+    REDIS_URL: redis.url,
+    REDIS_COMMAND_TIMEOUT_MS: '800',
+    QUEUE_ADD_TIMEOUT_MS: '1000',
+  });
   user = await new ApiClient(gateway.url).registerUser();
 });
 

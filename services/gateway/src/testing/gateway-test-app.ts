@@ -38,6 +38,10 @@ export async function startGatewayTestApp(
     QUEUE_PREFIX: redis.prefix,
     JWT_SECRET: randomBytes(32).toString('hex'),
     TIERS: UNLIMITED_TIERS,
+    // A 2-core CI machine running Postgres, Redis and several services can take longer than production's 800 ms
+    // to answer one command; tests of the fail-fast defaults set them back (redis-outage.int-spec).
+    REDIS_COMMAND_TIMEOUT_MS: '3000',
+    QUEUE_ADD_TIMEOUT_MS: '4000',
     ...env,
   });
   // Loaded only now, from the environment set above.

@@ -15,7 +15,7 @@ export const catalogEntrySchema = z.object({
   capabilities: z.array(z.string()).default([]),
   /**
    * Models that answer in this one's place, in order, when its circuit is open or its call fails for good
-   * (e.g. `openai:gpt-4.1` → `anthropic:claude-sonnet-4-5`). The output records which model answered and why.
+   * (e.g. `openai:gpt-4.1` → `anthropic:claude-sonnet-4-6`). The output records which model answered and why.
    */
   fallbacks: z.array(modelIdSchema).max(5).default([]),
 });

@@ -40,7 +40,7 @@ describe('the provider-worker boundary, through the SDKs and the wire fakes', ()
     it('repairs the parsed data of json output, where a JSON escape produced the lone surrogate', async () => {
       worker.fakes.anthropic.replyOnce({ text: '{"vote":"Response A","reason":"clear \\udc00 answer"}' });
       const result = await worker.run(
-        modelCall('anthropic:claude-sonnet-4-5', {
+        modelCall('anthropic:claude-sonnet-4-6', {
           messages: [{ role: 'user', content: 'Which?\n\n### Response A\none\n\n### Response B\ntwo' }],
           options: { stream: false, output: { format: 'json', schema: 'vote' } },
         }),

@@ -20,14 +20,14 @@ describe('fallbackChains', () => {
   it('reads the catalog’s and the providers file’s fallbacks, in order', () => {
     const file = jsonFile('models.json', {
       models: [
-        entry('openai:gpt-4.1', ['anthropic:claude-sonnet-4-5', 'ollama:qwen']),
-        entry('anthropic:claude-sonnet-4-5'),
+        entry('openai:gpt-4.1', ['anthropic:claude-sonnet-4-6', 'ollama:qwen']),
+        entry('anthropic:claude-sonnet-4-6'),
       ],
     });
     const chains = fallbackChains(file, [ollama]);
-    expect(chains.get('openai:gpt-4.1')).toEqual(['anthropic:claude-sonnet-4-5', 'ollama:qwen']);
+    expect(chains.get('openai:gpt-4.1')).toEqual(['anthropic:claude-sonnet-4-6', 'ollama:qwen']);
     expect(chains.get('ollama:llama3.2')).toEqual(['openai:gpt-4.1']);
-    expect(chains.has('anthropic:claude-sonnet-4-5')).toBe(false);
+    expect(chains.has('anthropic:claude-sonnet-4-6')).toBe(false);
   });
 
   it.each([
@@ -46,6 +46,6 @@ describe('fallbackChains', () => {
 
   it('accepts the repository’s catalog', () => {
     const chains = fallbackChains(`${__dirname}/../../../../config/models.json`, []);
-    expect(chains.get('openai:gpt-4.1')).toEqual(['anthropic:claude-sonnet-4-5', 'google:gemini-2.5-pro']);
+    expect(chains.get('openai:gpt-4.1')).toEqual(['anthropic:claude-sonnet-4-6', 'google:gemini-2.5-pro']);
   });
 });

@@ -18,10 +18,10 @@ describe('fallback chains, through the SDKs and the wire fakes', () => {
     const catalog = {
       models: [
         // xai has no key on the worker: that fallback is passed over.
-        entry('openai:gpt-4.1', ['xai:grok-4', 'anthropic:claude-sonnet-4-5']),
+        entry('openai:gpt-4.1', ['xai:grok-4', 'anthropic:claude-sonnet-4-6']),
         entry('openai:gpt-4o-mini', ['mistral:mistral-small-latest', 'anthropic:claude-haiku-4-5']),
         entry('xai:grok-4'),
-        entry('anthropic:claude-sonnet-4-5'),
+        entry('anthropic:claude-sonnet-4-6'),
         entry('anthropic:claude-haiku-4-5'),
         entry('mistral:mistral-small-latest'),
       ],
@@ -39,7 +39,7 @@ describe('fallback chains, through the SDKs and the wire fakes', () => {
           {
             id: 'pz',
             baseUrl: `${fakes.openai.url}/v1`,
-            models: [{ name: 'z-1', fallbacks: ['anthropic:claude-sonnet-4-5'] }, { name: 'z-2' }],
+            models: [{ name: 'z-1', fallbacks: ['anthropic:claude-sonnet-4-6'] }, { name: 'z-2' }],
           },
         ],
       }),
@@ -64,7 +64,7 @@ describe('fallback chains, through the SDKs and the wire fakes', () => {
       model: 'openai:gpt-4.1',
       status: 'completed',
       text: 'Claude answers for GPT-4.1.',
-      answeredBy: 'anthropic:claude-sonnet-4-5',
+      answeredBy: 'anthropic:claude-sonnet-4-6',
       fallbackReason: expect.stringMatching(/^openai:gpt-4\.1 failed \(provider_unavailable\): .*HTTP 503: overloaded/),
       // At the price of the model that answered.
       usage: { inputTokens: 100, outputTokens: 50, costUsd: 0.0002 },
@@ -80,7 +80,7 @@ describe('fallback chains, through the SDKs and the wire fakes', () => {
     expect(result).toMatchObject({
       model: 'openai:gpt-4.1',
       status: 'completed',
-      answeredBy: 'anthropic:claude-sonnet-4-5',
+      answeredBy: 'anthropic:claude-sonnet-4-6',
       fallbackReason: expect.stringContaining(
         'openai:gpt-4.1 (circuit_open): the circuit breaker of model openai:gpt-4.1 is open since',
       ),
@@ -110,7 +110,7 @@ describe('fallback chains, through the SDKs and the wire fakes', () => {
     const result = await worker.run(modelCall('pz:z-1'), retries);
     expect(result).toMatchObject({
       model: 'pz:z-1',
-      answeredBy: 'anthropic:claude-sonnet-4-5',
+      answeredBy: 'anthropic:claude-sonnet-4-6',
       text: 'Sonnet for pz.',
     });
   });

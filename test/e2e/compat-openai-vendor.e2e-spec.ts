@@ -70,7 +70,7 @@ describe('OpenAI-compatible chat completions: errors, disconnects and tools', ()
       [{ logprobs: true }, 'logprobs'],
       [{ model: 'ultra/critique', tools: [tool] }, 'tools'],
       // A direct model whose provider's adapter does not map tools (Google) is refused before anything runs.
-      [{ model: 'google:gemini-2.5-flash', tools: [tool] }, 'tools'],
+      [{ model: 'google:gemini-3.5-flash-lite', tools: [tool] }, 'tools'],
       [
         { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/y.png' } }] }] },
         'messages.0.content.0',

@@ -11,7 +11,7 @@ import { type CliOptions, runCli } from '../support/ultra-cli';
  * models of known skill on arithmetic (gpt-4o right on 60 % of the items, gpt-4.1 on 50 %, gpt-4o-mini on 40 %) and
  * answers every call that sees other models' answers (a pattern's later stages) right, so `critique` should beat
  * the best single model by about 40 points. On open questions the later stages answer "THOROUGH…", and the judge
- * (o4-mini) prefers that answer wherever it stands.
+ * (gpt-6.2-sol) prefers that answer wherever it stands.
  */
 const PANEL = ['openai:gpt-4o', 'openai:gpt-4.1', 'openai:gpt-4o-mini'];
 const SKILL: Record<string, (i: number) => boolean> = {
@@ -150,14 +150,14 @@ describe('ultra eval against the real stack', () => {
       '--models',
       PANEL.join(','),
       '--judge',
-      'openai:o4-mini',
+      'openai:gpt-6.2-sol',
       '--out',
       out,
       '--json',
     ]);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as { judge: string; arms: { armId: string; winRate: number | null }[] };
-    expect(report.judge).toBe('openai:o4-mini');
+    expect(report.judge).toBe('openai:gpt-6.2-sol');
     const judged = (await records(out)).filter((r) => r.type === 'judgement') as unknown as {
       armId: string;
       order: string;
@@ -177,7 +177,7 @@ describe('ultra eval against the real stack', () => {
     expect(byDefault.code).toBe(0);
     // The catalog's first ready model that is not on the panel.
     expect(JSON.parse(byDefault.stdout)).toMatchObject({
-      judge: 'openai:o4-mini',
+      judge: 'openai:gpt-6.2-sol',
       judgements: 6,
       unreadableVerdicts: 0,
     });

@@ -30,7 +30,7 @@ const USAGE = { inputTokens: 1_000, outputTokens: 500 };
 const models = [
   'openai:gpt-4o-mini',
   'anthropic:claude-haiku-4-5',
-  'google:gemini-2.5-flash',
+  'google:gemini-3.5-flash-lite',
   'mistral:mistral-small-latest',
   'ollama:llama3.2',
 ];

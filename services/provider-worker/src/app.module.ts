@@ -34,6 +34,7 @@ import { BreakerService } from './resilience/breaker.service';
 import { PROVIDER_LIMITS, ProviderLimitsService } from './resilience/provider-limits.service';
 import { DeltaPublisher } from './streaming/delta-publisher.service';
 import { PricingService } from './usage/pricing.service';
+import { SamplingPolicyService } from './catalog/sampling-policy.service';
 
 @Module({
   imports: [
@@ -69,6 +70,7 @@ import { PricingService } from './usage/pricing.service';
     UserProviders,
     CallRouter,
     PricingService,
+    SamplingPolicyService,
     DeltaPublisher,
     CancellationService,
     ResponseCacheService,

@@ -13,7 +13,7 @@ import {
 export const VENDOR_MODELS = [
   'openai:gpt-4o-mini',
   'anthropic:claude-haiku-4-5',
-  'google:gemini-2.5-flash',
+  'google:gemini-3.5-flash-lite',
   'mistral:mistral-small-latest',
 ] as const;
 

@@ -14,6 +14,11 @@ export const catalogEntrySchema = z.object({
   }),
   capabilities: z.array(z.string()).default([]),
   /**
+   * false for a model that refuses sampling parameters (OpenAI's GPT-6 line answers 400 to `temperature` while its
+   * reasoning is on): the worker then sends none, so a pattern's or request's temperature does not apply to it.
+   */
+  sampling: z.boolean().default(true),
+  /**
    * Models that answer in this one's place, in order, when its circuit is open or its call fails for good
    * (e.g. `openai:gpt-4.1` → `anthropic:claude-sonnet-4-6`). The output records which model answered and why.
    */

@@ -50,11 +50,26 @@ describe('the provider-worker boundary, through the SDKs and the wire fakes', ()
     });
   });
 
+  describe('sampling parameters follow the catalog', () => {
+    const temperatureSent = (w: WorkerHarness) =>
+      (w.fakes.openai.requests.at(-1)?.body as { temperature?: number } | undefined)?.temperature;
+
+    it('sends a stage temperature to a model that takes it, and none to one marked sampling: false', async () => {
+      const withTemperature = { options: { stream: false, temperature: 0.7 } };
+      expect(await worker.run(modelCall('openai:gpt-4o', withTemperature))).toMatchObject({ status: 'completed' });
+      expect(temperatureSent(worker)).toBe(0.7);
+      const refusing = await worker.run(modelCall('openai:gpt-6.2-sol', withTemperature));
+      expect(refusing).toMatchObject({ status: 'completed' });
+      expect(worker.fakes.openai.requests.at(-1)?.body).toMatchObject({ model: 'gpt-6.2-sol' });
+      expect(temperatureSent(worker)).toBeUndefined();
+    });
+  });
+
   describe('SDK retries are off: BullMQ’s backoff is the one retry loop', () => {
     const vendors: [string, (w: WorkerHarness) => FakeVendorServer][] = [
       ['openai:gpt-4o', (w) => w.fakes.openai],
       ['anthropic:claude-haiku-4-5', (w) => w.fakes.anthropic],
-      ['google:gemini-2.5-flash', (w) => w.fakes.gemini],
+      ['google:gemini-3.5-flash-lite', (w) => w.fakes.gemini],
       ['mistral:mistral-small-latest', (w) => w.fakes.mistral],
     ];
 

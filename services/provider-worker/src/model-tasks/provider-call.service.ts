@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type ModelCallJob, type ModelCallResult, parseModelJson, validText } from '@ultra/contracts';
 import { secondsSince } from '@ultra/platform';
+import { SamplingPolicyService } from '../catalog/sampling-policy.service';
 import { providerMetrics } from '../metrics/provider-metrics';
 import type { CallRoute } from '../provider-keys/call-router.service';
 import { UserProviders } from '../provider-keys/user-providers.service';
@@ -34,6 +35,7 @@ export class ProviderCallService {
   constructor(
     private readonly users: UserProviders,
     private readonly pricing: PricingService,
+    private readonly sampling: SamplingPolicyService,
   ) {}
 
   /** `model` is the model called: the task's, or a fallback answering in its place; `route` its client. */
@@ -62,7 +64,7 @@ export class ProviderCallService {
       {
         model: name,
         messages: call.messages,
-        temperature: call.options.temperature,
+        temperature: this.sampling.temperatureFor(model, call.options.temperature),
         maxOutputTokens: call.options.maxOutputTokens,
         output: call.options.output,
         stream: sink !== undefined,

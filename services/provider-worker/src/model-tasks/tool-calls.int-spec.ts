@@ -58,7 +58,7 @@ describe('model tasks with tools: the real worker, vendor SDKs and wire fakes, o
   });
 
   it('fails a google call with tools as invalid_request, naming the provider', async () => {
-    const result = await worker.run(toolCall('google:gemini-2.5-flash', { stream: false }));
+    const result = await worker.run(toolCall('google:gemini-3.5-flash-lite', { stream: false }));
     expect(result.status).toBe('failed');
     expect(result.error).toMatchObject({ category: 'invalid_request' });
     expect(result.error?.message).toContain('tools are not supported for provider google');

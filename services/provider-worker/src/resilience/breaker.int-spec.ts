@@ -142,7 +142,7 @@ describe('circuit breakers shared in Redis, against the OpenAI wire fake', () =>
   });
 
   it('grants the half-open probe to exactly one of many workers asking at once, and again once its lease lapses', async () => {
-    const key = breakerKey(worker.redis.prefix, 'model', 'openai:o4-mini');
+    const key = breakerKey(worker.redis.prefix, 'model', 'openai:gpt-6.2-sol');
     await worker.client.hset(key, {
       state: 'open',
       openedAt: Date.now() - 5_000,
@@ -150,12 +150,12 @@ describe('circuit breakers shared in Redis, against the OpenAI wire fake', () =>
       reason: 'test',
     });
     const breakers = worker.app.get(BreakerService);
-    const verdicts = await Promise.all(Array.from({ length: 10 }, () => breakers.check('openai:o4-mini', 200)));
+    const verdicts = await Promise.all(Array.from({ length: 10 }, () => breakers.check('openai:gpt-6.2-sol', 200)));
     expect(verdicts.filter((v) => !v.open && v.probes.length === 1)).toHaveLength(1);
     expect(verdicts.filter((v) => v.open)).toHaveLength(9);
     // The probe's caller died: once its lease has passed, another call probes.
     await eventually('another probe', async () => {
-      const verdict = await breakers.check('openai:o4-mini', 200);
+      const verdict = await breakers.check('openai:gpt-6.2-sol', 200);
       return !verdict.open && verdict.probes.length === 1;
     });
   });

@@ -46,6 +46,6 @@ describe('fallbackChains', () => {
 
   it('accepts the repository’s catalog', () => {
     const chains = fallbackChains(`${__dirname}/../../../../config/models.json`, []);
-    expect(chains.get('openai:gpt-4.1')).toEqual(['anthropic:claude-sonnet-4-6', 'google:gemini-2.5-pro']);
+    expect(chains.get('openai:gpt-4.1')).toEqual(['anthropic:claude-sonnet-4-6', 'google:gemini-4-argon']);
   });
 });

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { modelCatalogSchema } from '@ultra/contracts';
 import { ConfigValidationError, type ProviderSettings } from '@ultra/platform';
+import { readModelCatalog } from '../catalog/model-catalog-file';
 
 /** Each model's fallbacks, in the order they are tried; models without any are absent. */
 export type FallbackChains = ReadonlyMap<string, readonly string[]>;
@@ -11,7 +10,7 @@ export type FallbackChains = ReadonlyMap<string, readonly string[]>;
  * model itself, so a typo is a configuration error rather than a fallback that silently never answers.
  */
 export function fallbackChains(modelsFile: string, providers: ProviderSettings[]): FallbackChains {
-  const catalog = modelCatalogSchema.parse(JSON.parse(readFileSync(modelsFile, 'utf8')));
+  const catalog = readModelCatalog(modelsFile);
   const declared = new Map<string, readonly string[]>();
   for (const entry of catalog.models) declared.set(entry.id, entry.fallbacks);
   for (const provider of providers) {

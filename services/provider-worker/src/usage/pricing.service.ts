@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { Inject, Injectable } from '@nestjs/common';
-import { type CatalogEntry, modelCatalogSchema } from '@ultra/contracts';
+import type { CatalogEntry } from '@ultra/contracts';
 import { APP_CONFIG, type ProviderSettings } from '@ultra/platform';
+import { readModelCatalog } from '../catalog/model-catalog-file';
 import type { WorkerConfig } from '../config/worker.config';
 import type { LlmUsage } from '../providers/llm-provider';
 import { PROVIDER_SETTINGS } from '../providers/provider-registry';
@@ -17,7 +17,7 @@ export class PricingService {
   private readonly prices = new Map<string, Pricing>();
 
   constructor(@Inject(APP_CONFIG) config: WorkerConfig, @Inject(PROVIDER_SETTINGS) providers: ProviderSettings[]) {
-    const catalog = modelCatalogSchema.parse(JSON.parse(readFileSync(config.ULTRA_MODELS_FILE, 'utf8')));
+    const catalog = readModelCatalog(config.ULTRA_MODELS_FILE);
     for (const entry of catalog.models) this.prices.set(entry.id, entry.pricing);
     for (const provider of providers) {
       for (const model of provider.models ?? []) {

@@ -4,7 +4,7 @@ import type { LlmRequest } from '../llm-provider';
 import { chatRequest, failureOf, toolRequest } from '../testing/provider-test-kit';
 import { GoogleProvider } from './google.provider';
 
-const MODEL = 'gemini-2.5-flash';
+const MODEL = 'gemini-3.5-flash-lite';
 const MODEL_ID = `google:${MODEL}`;
 const API_KEY = 'test-gemini-key';
 

@@ -132,6 +132,29 @@ describe('analyses per minute', () => {
     const report = await usage(token);
     expect(report.body).toMatchObject({ analyses: 2, requests: 4 });
   });
+
+  it('gives the allowance back for an analysis refused on its way, while the request still counts', async () => {
+    const token = await newUser();
+    const refusals = [
+      { prompt: '', models: ['mock:alpha'] },
+      { prompt: 'Why?', models: ['mock:nope'] },
+      { prompt: 'Why?', models: ['mock:alpha'], pattern: 'no-such-pattern' },
+    ];
+    for (const body of refusals) {
+      const refused = await jsonRequest<ApiErrorBody>(first.url, 'POST', '/api/analyze', { token, body });
+      expect(refused.status).toBe(400);
+    }
+    // Three refusals, yet both analyses of the minute are still there.
+    const accepted = await analyze(token);
+    expect(accepted.status).toBe(202);
+    expect(accepted.headers.get('ratelimit-remaining')).toBe('1');
+    expect((await analyze(token)).status).toBe(202);
+    expect((await analyze(token)).status).toBe(429);
+    // The requests per minute (6) counted all six: the next request of any kind is refused.
+    const over = await usage(token);
+    expect(over.status).toBe(429);
+    expect(over.body.error).toMatchObject({ details: { limit: 'requestsPerMinute' } });
+  });
 });
 
 describe('daily budget', () => {

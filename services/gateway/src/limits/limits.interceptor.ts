@@ -1,6 +1,6 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { from, mergeMap, type Observable } from 'rxjs';
+import { catchError, from, mergeMap, type Observable, throwError } from 'rxjs';
 import type { AuthUser } from '../auth/token-claims';
 import { API_PREFIX } from '../common/http-constants';
 import { DailyUsageService } from './daily-usage.service';
@@ -58,7 +58,14 @@ export class LimitsInterceptor implements NestInterceptor {
       throw error.refusal;
     }
     if (!startsAnalysis) return next.handle();
-    // Counted once accepted: a refused request starts no analysis.
-    return next.handle().pipe(mergeMap((body: unknown) => from(this.usage.countAnalysis(userId).then(() => body))));
+    return next.handle().pipe(
+      // A request refused on its way (bad input, unknown model, queue down) started no analysis: its point of the
+      // analyses/min allowance comes back; the request itself still counted.
+      catchError((error: unknown) =>
+        from(this.rateLimits.giveBack('analyses', tier, userId)).pipe(mergeMap(() => throwError(() => error))),
+      ),
+      // Counted in the day's usage once accepted.
+      mergeMap((body: unknown) => from(this.usage.countAnalysis(userId).then(() => body))),
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, REDIS } from '@ultra/platform';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -35,6 +35,7 @@ export class LimitReached extends Error {
  */
 @Injectable()
 export class RateLimitsService {
+  private readonly logger = new Logger(RateLimitsService.name);
   private readonly limiters: Record<LimitKind, Record<TierName, RateLimiterRedis>>;
 
   constructor(@Inject(APP_CONFIG) config: GatewayConfig, @Inject(REDIS) redis: Redis) {
@@ -66,6 +67,20 @@ export class RateLimitsService {
       if (!(error instanceof RateLimiterRes)) throw error;
       const state = stateOf(kind, limiter.points, error);
       throw new LimitReached(state, new RateLimitedException(kind, tier, limiter.points, state.resetS));
+    }
+  }
+
+  /**
+   * Gives back one counted against `kind` (a request refused after counting started nothing). Never throws: the
+   * caller's own error is what the client must see, and a lost give-back only errs towards the limit.
+   */
+  async giveBack(kind: LimitKind, tier: TierName, userId: string): Promise<void> {
+    try {
+      await this.limiters[kind][tier].reward(userId, 1);
+    } catch (error) {
+      this.logger.warn(
+        `could not give back a ${kind} point: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

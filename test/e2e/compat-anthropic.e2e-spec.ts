@@ -181,7 +181,10 @@ describe('Anthropic-compatible endpoints with the official @anthropic-ai/sdk, un
       .create({ model: 'ultra/no-such-pattern', max_tokens: 64, messages: ask('x') })
       .catch((e: unknown) => e);
     expect(unknown).toBeInstanceOf(Anthropic.NotFoundError);
-    expect((unknown as APIError).error).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+    expect((unknown as APIError).error).toMatchObject({
+      type: 'error',
+      error: { type: 'not_found_error', trace_id: expect.stringMatching(/^[0-9a-f]{32}$/) },
+    });
 
     const image = await client.messages
       .create({

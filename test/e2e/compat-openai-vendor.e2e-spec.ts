@@ -60,6 +60,10 @@ describe('OpenAI-compatible chat completions: errors, disconnects and tools', ()
       const error = await ask({ model }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(OpenAI.NotFoundError);
       expect(error).toMatchObject({ status: 404, code: 'model_not_found', param: 'model' });
+      // The trace id every Ultra error carries, in the dialect's snake case.
+      expect((error as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({
+        trace_id: expect.stringMatching(/^[0-9a-f]{32}$/),
+      });
     }
   });
 

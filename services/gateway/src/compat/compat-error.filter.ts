@@ -9,6 +9,8 @@ export interface CompatError {
   message: string;
   /** The request field at fault, where one is known (`model`, `tools`, `messages.2.content`). */
   param: string | null;
+  /** The request's trace id (as in every Ultra error body), to find its logs and spans. */
+  traceId?: string;
 }
 
 /**
@@ -19,7 +21,7 @@ export function compatErrorOf(
   error: { status: number; body: HttpErrorBody },
   vendor: 'openai' | 'anthropic',
 ): CompatError {
-  const { code, message, details } = error.body.error;
+  const { code, message, details, traceId } = error.body.error;
   const first: unknown = Array.isArray(details) ? details[0] : undefined;
   const param =
     typeof first === 'object' && first !== null && 'path' in first && typeof first.path === 'string'
@@ -28,7 +30,13 @@ export function compatErrorOf(
   let status = error.status;
   if (code === ApiErrorCode.UnknownModel) status = 404;
   if (code === ApiErrorCode.BudgetExhausted && vendor === 'openai') status = 429;
-  return { status, code: code === ApiErrorCode.UnknownModel ? 'model_not_found' : code, message, param };
+  return {
+    status,
+    code: code === ApiErrorCode.UnknownModel ? 'model_not_found' : code,
+    message,
+    param,
+    ...(traceId !== undefined && { traceId }),
+  };
 }
 
 function openAiType(error: CompatError): string {
@@ -39,9 +47,20 @@ function openAiType(error: CompatError): string {
   return error.status >= 500 ? 'server_error' : 'invalid_request_error';
 }
 
-/** OpenAI's error body: `{error: {message, type, param, code}}`. */
+/** The trace id in a vendor dialect's snake case; absent when the request is not traced. */
+const traceField = (error: CompatError) => (error.traceId === undefined ? {} : { trace_id: error.traceId });
+
+/** OpenAI's error body: `{error: {message, type, param, code}}`, and Ultra's trace id. */
 export function openAiErrorBody(error: CompatError) {
-  return { error: { message: error.message, type: openAiType(error), param: error.param, code: error.code } };
+  return {
+    error: {
+      message: error.message,
+      type: openAiType(error),
+      param: error.param,
+      code: error.code,
+      ...traceField(error),
+    },
+  };
 }
 
 const ANTHROPIC_TYPES: Record<number, string> = {
@@ -55,10 +74,13 @@ const ANTHROPIC_TYPES: Record<number, string> = {
   503: 'overloaded_error',
 };
 
-/** Anthropic's error body: `{type: 'error', error: {type, message}}`, with Ultra's code beside. */
+/** Anthropic's error body: `{type: 'error', error: {type, message}}`, with Ultra's code and trace id beside. */
 export function anthropicErrorBody(error: CompatError) {
   const type = ANTHROPIC_TYPES[error.status] ?? (error.status >= 500 ? 'api_error' : 'invalid_request_error');
-  return { type: 'error', error: { type, message: error.message, code: error.code, param: error.param } };
+  return {
+    type: 'error',
+    error: { type, message: error.message, code: error.code, param: error.param, ...traceField(error) },
+  };
 }
 
 /** The dialect a compatible route answers errors in: Anthropic's for `/v1/messages…` and Anthropic clients. */

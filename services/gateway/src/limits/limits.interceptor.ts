@@ -1,6 +1,7 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, from, mergeMap, type Observable, throwError } from 'rxjs';
+import { toApiError } from '@ultra/platform';
 import type { AuthUser } from '../auth/token-claims';
 import { API_PREFIX } from '../common/http-constants';
 import { DailyUsageService } from './daily-usage.service';
@@ -13,6 +14,16 @@ export const ANALYSIS_ROUTES: ReadonlySet<string> = new Set([
   // The compatible API (count_tokens starts none).
   ...['chat/completions', 'responses', 'messages'].map((route) => `POST /v1/${route}`),
 ]);
+
+/**
+ * Whether a failed request was refused as given (a 4xx: bad input, unknown model or pattern), before any analysis
+ * started. A 5xx may come after one started (a compatible call whose analysis failed, or whose client left), so it
+ * keeps its count: giving it back would let aborted calls run past the limit.
+ */
+export function refusedAsGiven(error: unknown): boolean {
+  const { status } = toApiError(error);
+  return status >= 400 && status < 500;
+}
 
 /** The IETF draft's RateLimit-* fields, of the limit closest to being reached. */
 function setRateLimitHeaders(reply: FastifyReply, state: LimitState): void {
@@ -59,10 +70,12 @@ export class LimitsInterceptor implements NestInterceptor {
     }
     if (!startsAnalysis) return next.handle();
     return next.handle().pipe(
-      // A request refused on its way (bad input, unknown model, queue down) started no analysis: its point of the
-      // analyses/min allowance comes back; the request itself still counted.
+      // A request refused as given started no analysis: its point of the analyses/min allowance comes back; the
+      // request itself still counted.
       catchError((error: unknown) =>
-        from(this.rateLimits.giveBack('analyses', tier, userId)).pipe(mergeMap(() => throwError(() => error))),
+        refusedAsGiven(error)
+          ? from(this.rateLimits.giveBack('analyses', tier, userId)).pipe(mergeMap(() => throwError(() => error)))
+          : throwError(() => error),
       ),
       // Counted in the day's usage once accepted.
       mergeMap((body: unknown) => from(this.usage.countAnalysis(userId).then(() => body))),

@@ -7,8 +7,9 @@ describe('analysis deadline', () => {
   let user: ApiClient;
 
   beforeAll(async () => {
-    // Models slower than the whole analysis may take: the deadline must cut their calls short.
-    stack = await TestStack.start({ workers: 1, env: { ANALYSIS_DEADLINE_MS: '1000', MOCK_LATENCY_MS: '5000' } });
+    // Models far slower than the whole analysis may take: the deadline must cut their calls short. The gap (1 s
+    // against 20 s) keeps "aborted" and "waited for" apart on a loaded 2-core CI machine, where 4 s once ran out.
+    stack = await TestStack.start({ workers: 1, env: { ANALYSIS_DEADLINE_MS: '1000', MOCK_LATENCY_MS: '20000' } });
     user = await new ApiClient(stack.baseUrl).registerUser();
   });
 
@@ -23,9 +24,9 @@ describe('analysis deadline', () => {
       models: ['mock:alpha', 'mock:beta'],
       pattern: 'critique',
     });
-    const done = await user.waitForAnalysis(res.body.id, 15_000);
-    // Well before the models' 5 s: the SDK calls were aborted, not waited for, and not retried.
-    expect(Date.now() - started).toBeLessThan(4_000);
+    const done = await user.waitForAnalysis(res.body.id, 30_000);
+    // Well before the models' 20 s: the SDK calls were aborted, not waited for, and not retried.
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(done.status).toBe('failed');
     expect(done.error).toEqual({ code: 'deadline_exceeded', message: expect.stringContaining('deadline') });
     expect(done.stages[0].outputs).toEqual([
